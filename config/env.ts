@@ -12,6 +12,8 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('results-office'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'),
   MAIL_FROM: z.string().min(3).default('Results Office <no-reply@examboard.example>'),
+  /** Where alerts for board staff go (C16, C25). */
+  BOARD_EMAIL: z.string().email().default('enquiries@examboard.example'),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),

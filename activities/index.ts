@@ -1,0 +1,23 @@
+import type { Db } from '../db/client';
+import { createEnquiryActivities } from './enquiries';
+import type { Mailer } from './email/outbox';
+import type { PdfRenderer } from './letters/renderer';
+import { createDocumentStore } from './storage';
+
+export interface ActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  pdf: PdfRenderer;
+  publicUrl: string;
+  boardEmail: string;
+}
+
+/** Every activity the worker registers, built from its dependencies (no global singletons). */
+export function createActivities(deps: ActivityDeps) {
+  const storage = createDocumentStore(deps.db);
+  return {
+    ...createEnquiryActivities({ ...deps, storage }),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import { createMailer } from '../activities/email/outbox';
+import { createPdfRenderer } from '../activities/letters/renderer';
+import { createDatabase } from '../db/client';
+import { loadConfig } from '../config/env';
+import { createLogger } from '../config/logger';
+
+export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
+
+/** Options tuned for a two-core machine: a bounded workflow cache and enough activity slots to hide I/O waits. */
+export const WORKER_TUNING: Partial<WorkerOptions> = {
+  maxCachedWorkflows: 2000,
+  maxConcurrentActivityTaskExecutions: 20,
+  maxConcurrentLocalActivityExecutions: 20,
+  maxConcurrentWorkflowTaskExecutions: 10,
+};
+
+export interface WorkerSetup {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** A prebuilt bundle (tests build it once); otherwise the worker bundles workflows/ itself. */
+  workflowBundlePath?: string;
+}
+
+export async function createWorker(s: WorkerSetup): Promise<Worker> {
+  return Worker.create({
+    connection: s.connection,
+    namespace: s.namespace,
+    taskQueue: s.taskQueue,
+    activities: createActivities(s.deps),
+    ...(s.workflowBundlePath ? { workflowBundle: { codePath: s.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    ...WORKER_TUNING,
+  });
+}
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger('worker', config.LOG_LEVEL);
+  const database = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const pdf = createPdfRenderer({ chromiumPath: config.CHROMIUM_PATH });
+  const mailer = createMailer({ db: database.db, smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const worker = await createWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      deps: { db: database.db, mailer, pdf, publicUrl: config.PUBLIC_URL, boardEmail: config.BOARD_EMAIL },
+    });
+    log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
+    await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks finish
+  } finally {
+    await pdf.close();
+    mailer.close();
+    await connection.close();
+    await database.close();
+    log.info('worker stopped');
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    createLogger('worker').fatal({ err }, 'worker failed');
+    process.exit(1);
+  });
+}

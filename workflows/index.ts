@@ -1,0 +1,2 @@
+// The worker bundles this file: every workflow type it runs.
+export { enquiryWorkflow } from './enquiry';
