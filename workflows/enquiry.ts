@@ -23,7 +23,7 @@ import type {
   TimelineEvent,
 } from './enquiryTypes';
 import * as messages from './messages';
-import { EnquiryNumber, EnquiryStatus as EnquiryStatusKey } from './searchAttributes';
+import { EnquiryNumber, EnquiryService, EnquiryStatus as EnquiryStatusKey, SyllabusCode } from './searchAttributes';
 
 // Reads and small writes: local activities, retried quickly, no extra round trip through the server.
 const db = proxyLocalActivities<EnquiryActivities>({
@@ -109,6 +109,8 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
     state.timeline.push(event);
     upsertSearchAttributes([
       { key: EnquiryStatusKey, value: state.status },
+      { key: EnquiryService, value: state.draft.service },
+      { key: SyllabusCode, value: state.draft.syllabusCode },
       ...(state.enquiryNumber !== null ? [{ key: EnquiryNumber, value: state.enquiryNumber }] : []),
     ]);
     await db.saveEnquiry({ state, event, actorUserId: actor?.userId ?? null });
@@ -398,8 +400,7 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
     return dues[0] ?? null;
   };
 
-  await record('created', { userId: input.actor, name: input.actor });
-  await checkDraftAgainstData().catch(() => undefined); // a draft may be incomplete; Submit checks in full.
+  await exclusive(() => record('created', { userId: input.actor, name: 'centre' }));
 
   while (!TERMINAL.includes(state.status)) {
     const seen = state.version;

@@ -1,0 +1,113 @@
+import type { Client } from '@temporalio/client';
+import cookieParser from 'cookie-parser';
+import { doubleCsrf } from 'csrf-csrf';
+import { sql } from 'drizzle-orm';
+import express from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import client from 'prom-client';
+import { readSink } from '../activities/email/smtpSink';
+import { createDocumentStore } from '../activities/storage';
+import type { Logger } from '../config/logger';
+import type { Db } from '../db/client';
+import { PgSessionStore } from '../db/sessionStore';
+import { errorHandler, notFound } from './errors';
+import { buildOpenApi } from './openapi';
+import { mount, type RouteSpec } from './routeTable';
+import { enquiryRoutes, type EnquiryPolicy } from './routes/enquiries';
+import { sessionRoutes } from './routes/session';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  log: Logger;
+  sessionSecret: string;
+  publicUrl: string;
+  enquiryPolicy: EnquiryPolicy;
+  /** Development only: the SMTP sink's folder, shown at /dev/outbox. */
+  smtpSinkDir?: string;
+}
+
+export function createApp(deps: AppDeps) {
+  const app = express();
+  const secure = deps.publicUrl.startsWith('https://');
+  app.disable('x-powered-by');
+  app.set('trust proxy', 1);
+  app.use(helmet());
+  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
+
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = await Promise.allSettled([deps.db.execute(sql`select 1`), deps.temporal.connection.workflowService.getSystemInfo({})]);
+    const [pg, temporal] = checks.map((c) => c.status === 'fulfilled');
+    res.status(pg && temporal ? 200 : 503).json({ postgres: pg ? 'up' : 'down', temporal: temporal ? 'up' : 'down' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+
+  app.use(express.json({ limit: '1mb' }));
+  app.use(express.raw({ type: 'application/pdf', limit: '50mb' }));
+  app.use(
+    session({
+      name: 'ro.sid',
+      store: new PgSessionStore(deps.db),
+      secret: deps.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: 8 * 3600_000 },
+    }),
+  );
+  app.use(cookieParser());
+  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
+    getSecret: () => deps.sessionSecret,
+    getSessionIdentifier: (req) => req.session.id,
+    cookieName: secure ? '__Host-ro.csrf' : 'ro.csrf',
+    cookieOptions: { sameSite: 'lax', secure, httpOnly: true, path: '/' },
+    getCsrfTokenFromRequest: (req) => (req.headers['x-csrf-token'] as string | undefined) ?? (req.body as { _csrf?: string } | undefined)?._csrf,
+  });
+  app.get('/api/csrf-token', (req, res) => {
+    // Save the session so its id, which the token is bound to, stays the same on the next request.
+    (req.session as unknown as { csrf: boolean }).csrf = true;
+    res.json({ csrfToken: generateCsrfToken(req, res, { overwrite: true }) });
+  });
+  app.use(doubleCsrfProtection);
+
+  const storage = createDocumentStore(deps.db);
+  const routes: RouteSpec[] = [
+    ...sessionRoutes({ db: deps.db }),
+    ...enquiryRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, storage, policy: deps.enquiryPolicy }),
+  ];
+  const api = express.Router();
+  mount(api, routes);
+  app.use(api);
+  const openapi = buildOpenApi(routes);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  if (deps.smtpSinkDir) {
+    const dir = deps.smtpSinkDir;
+    app.get('/dev/outbox', async (_req, res) => {
+      const messages = (await readSink(dir)).reverse();
+      const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+      res.type('html').send(
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Outbox (development)</title></head><body>` +
+          `<h1>Outbox: ${messages.length} messages (development only)</h1>` +
+          messages.map((m) => `<article><h2>${esc(m.subject)}</h2><p>To: ${esc(m.to.join(', '))} · ${m.date?.toISOString() ?? ''}</p><pre>${esc(m.text)}</pre></article>`).join('') +
+          `</body></html>`,
+      );
+    });
+  }
+
+  app.use((_req, _res, next) => next(notFound()));
+  app.use(errorHandler(deps.log));
+  return { app, routes };
+}

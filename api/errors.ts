@@ -1,0 +1,67 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+import type { Logger } from '../config/logger';
+import type { RuleViolation } from '../domain/model';
+
+/** An answer for the user's mistake: a 4xx with every violation naming its field and rule. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly violations: RuleViolation[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what = 'Not found') => new HttpError(404, what);
+export const forbidden = () => new HttpError(403, 'You do not have access to this.');
+
+export function zodViolations(err: ZodError): RuleViolation[] {
+  return err.issues.map((i) => ({ field: i.path.join('.') || 'body', rule: 'input', message: i.message }));
+}
+
+/** Turns anything thrown in a route into a clear JSON answer; never a stack trace, never a 500 for bad input. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let status = 500;
+    let body: { error: string; violations?: RuleViolation[] } = { error: 'Something went wrong on our side. Please try again in a minute.' };
+    if (err instanceof HttpError) {
+      status = err.status;
+      body = { error: err.message, violations: err.violations };
+    } else if (err instanceof ZodError) {
+      status = 400;
+      body = { error: 'Some fields are not valid.', violations: zodViolations(err) };
+    } else if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      // A refused person action: the workflow's validator or handler said why (DESIGN rule 3).
+      const details = err.cause.details?.[0] as { violations?: RuleViolation[] } | undefined;
+      status = 422;
+      body = { error: err.cause.message, violations: details?.violations ?? [] };
+    } else if (err instanceof WorkflowNotFoundError) {
+      status = 404;
+      body = { error: 'Not found' };
+    } else if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      status = 409;
+      body = { error: 'This request was already made.' };
+    } else if ((err as { type?: string })?.type === 'entity.parse.failed') {
+      status = 400;
+      body = { error: 'The request body is not valid JSON.' };
+    } else if ((err as { code?: string })?.code === 'EBADCSRFTOKEN' || (err as { code?: string })?.code === 'ERR_BAD_CSRF_TOKEN') {
+      status = 403;
+      body = { error: 'The form expired or did not come from this site. Reload the page and try again.' };
+    } else if (isUnavailable(err)) {
+      status = 503;
+      body = { error: 'The service is temporarily unavailable. Please try again in a minute; nothing you sent was lost or half-saved.' };
+    }
+    if (status >= 500) log.error({ err, path: req.path }, 'request failed');
+    res.status(status).json(body);
+  };
+}
+
+function isUnavailable(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return ['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECT_TIMEOUT', 'CONNECTION_DESTROYED', '57P01', '57P03'].includes(code ?? '')
+    || (err as { name?: string })?.name === 'ServiceError';
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import request from 'supertest';
+import { createMailer } from '../../activities/email/outbox';
+import { readSink, type SunkMessage } from '../../activities/email/smtpSink';
+import { createPdfRenderer } from '../../activities/letters/renderer';
+import { createApp } from '../../api/app';
+import { DEFAULT_ENQUIRY_POLICY, type EnquiryPolicy } from '../../api/routes/enquiries';
+import { createLogger } from '../../config/logger';
+import { createDatabase, type Database } from '../../db/client';
+import { createWorker } from '../../temporal-config/worker';
+
+// Everything a test needs, real: PostgreSQL, a Temporal client, a worker on its own task queue (so test files
+// running in parallel never take each other's tasks), Chromium, the SMTP sink and the Express app.
+
+let runtimeInstalled = false;
+
+export interface World {
+  database: Database;
+  temporal: Client;
+  taskQueue: string;
+  worker: Worker;
+  app: ReturnType<typeof createApp>['app'];
+  routes: ReturnType<typeof createApp>['routes'];
+  mailTo(address: string): Promise<SunkMessage[]>;
+  close(): Promise<void>;
+}
+
+export async function startWorld(opts: { policy?: Partial<EnquiryPolicy> } = {}): Promise<World> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m) } as never });
+    runtimeInstalled = true;
+  }
+  const env = process.env;
+  const database = createDatabase(env.TEST_DATABASE_URL!, 10);
+  const log = createLogger('test', 'silent');
+  const taskQueue = `test-${randomUUID()}`;
+  const pdf = createPdfRenderer({ chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+  const mailer = createMailer({ db: database.db, smtpUrl: env.TEST_SMTP_URL!, from: 'Results Office <no-reply@examboard.example>' });
+  const nativeConnection = await NativeConnection.connect({ address: env.TEST_TEMPORAL_ADDRESS! });
+  const worker = await createWorker({
+    connection: nativeConnection,
+    namespace: 'results-office',
+    taskQueue,
+    deps: { db: database.db, mailer, pdf, publicUrl: 'http://localhost:3000', boardEmail: `board-${taskQueue}@examboard.example` },
+    workflowBundlePath: env.TEST_WORKFLOW_BUNDLE,
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: env.TEST_TEMPORAL_ADDRESS! });
+  const temporal = new Client({ connection, namespace: 'results-office' });
+  const { app, routes } = createApp({
+    db: database.db,
+    temporal,
+    taskQueue,
+    log,
+    sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
+    publicUrl: 'http://localhost:3000',
+    enquiryPolicy: { ...DEFAULT_ENQUIRY_POLICY, ...opts.policy },
+  });
+  return {
+    database,
+    temporal,
+    taskQueue,
+    worker,
+    app,
+    routes,
+    async mailTo(address) {
+      return (await readSink(env.TEST_SMTP_SINK_DIR!)).filter((m) => m.to.includes(address));
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await pdf.close();
+      mailer.close();
+      await connection.close();
+      await nativeConnection.close();
+      await database.close();
+    },
+  };
+}
+
+/** A signed-in HTTP client: keeps the session cookie and sends the CSRF token with every change. */
+export async function signIn(app: World['app'], email: string, password: string) {
+  const agent = request.agent(app);
+  const first = await agent.get('/api/csrf-token').expect(200);
+  const res = await agent.post('/api/session').set('x-csrf-token', first.body.csrfToken).send({ email, password });
+  if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const { body } = await agent.get('/api/csrf-token').expect(200);
+  const token: string = body.csrfToken;
+  return {
+    agent,
+    get: (url: string) => agent.get(url),
+    post: (url: string, data?: object) => agent.post(url).set('x-csrf-token', token).send(data ?? {}),
+    put: (url: string, data?: object) => agent.put(url).set('x-csrf-token', token).send(data ?? {}),
+    del: (url: string) => agent.delete(url).set('x-csrf-token', token),
+    postPdf: (url: string, pdf: Buffer) => agent.post(url).set('x-csrf-token', token).set('Content-Type', 'application/pdf').send(pdf),
+  };
+}
+
+/** Polls until `fn` returns a value that is not undefined (for results that arrive a moment later, like mail). */
+export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
