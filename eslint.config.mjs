@@ -14,7 +14,12 @@ export default tseslint.config(
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-globals': ['error', { name: 'process', message: 'Workflow code must not read the environment; pass settings in the input.' }],
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'crypto', 'postgres', 'drizzle-orm*', 'nodemailer', 'playwright-core', 'handlebars', 'express', '../activities/*', '../db/*', '../api/*'] }],
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'fs', 'path', 'crypto', 'postgres', 'drizzle-orm*', 'nodemailer', 'playwright-core', 'handlebars', 'express'], message: 'Workflow code is deterministic: do I/O in an activity.' },
+          { group: ['../activities/*', '../db/*', '../api/*'], allowTypeImports: true, message: 'Workflows may import only the types of activities.' },
+        ],
+      }],
     },
   },
 );

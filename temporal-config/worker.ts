@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createMailer } from '../activities/email/outbox';
 import { createPdfRenderer } from '../activities/letters/renderer';
@@ -40,6 +40,9 @@ export async function createWorker(s: WorkerSetup): Promise<Worker> {
 async function main() {
   const config = loadConfig();
   const log = createLogger('worker', config.LOG_LEVEL);
+  // The SDK's log lines (with workflowId, activityId and activityType in their metadata) go through pino.
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  Runtime.install({ logger: new DefaultLogger('INFO', (entry) => log[levels[entry.level]]({ ...entry.meta }, entry.message)) });
   const database = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const pdf = createPdfRenderer({ chromiumPath: config.CHROMIUM_PATH });
   const mailer = createMailer({ db: database.db, smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { EnquiryActivities } from '../activities/enquiries';
 import { requiredDocuments } from '../domain/enquiryRules';
-import { REVIEW_SERVICES, type EnquiryStatus, type RuleViolation } from '../domain/model';
+import type { EnquiryStatus, RuleViolation } from '../domain/model';
 import type {
   Actor,
   CandidateGrade,
