@@ -3,6 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
+import { quietTemporalRuntime } from '../support/runtime';
+
+quietTemporalRuntime();
 
 const dir = path.join(__dirname, '..', 'histories');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();

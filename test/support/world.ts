@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { createMailer } from '../../activities/email/outbox';
 import { readSink, type SunkMessage } from '../../activities/email/smtpSink';
@@ -10,11 +10,10 @@ import { DEFAULT_ENQUIRY_POLICY, type EnquiryPolicy } from '../../api/routes/enq
 import { createLogger } from '../../config/logger';
 import { createDatabase, type Database } from '../../db/client';
 import { createWorker } from '../../temporal-config/worker';
+import { quietTemporalRuntime } from './runtime';
 
 // Everything a test needs, real: PostgreSQL, a Temporal client, a worker on its own task queue (so test files
 // running in parallel never take each other's tasks), Chromium, the SMTP sink and the Express app.
-
-let runtimeInstalled = false;
 
 export interface World {
   database: Database;
@@ -28,10 +27,7 @@ export interface World {
 }
 
 export async function startWorld(opts: { policy?: Partial<EnquiryPolicy> } = {}): Promise<World> {
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m) } as never });
-    runtimeInstalled = true;
-  }
+  quietTemporalRuntime();
   const env = process.env;
   const database = createDatabase(env.TEST_DATABASE_URL!, 10);
   const log = createLogger('test', 'silent');
