@@ -12,8 +12,11 @@ die() { say "ERROR: $*"; exit 1; }
 ensure_node_modules() {
   # Reinstall when the lockfile changed since the last install (npm writes node_modules/.package-lock.json).
   if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-    say "installing npm dependencies from the lockfile (npm ci)"
-    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+    # Not `npm ci`: npm 11 refuses this lockfile because it lists only the optional platform bindings of
+    # unrs-resolver (a jest dependency) that the registry serves here. `npm install --no-save` installs exactly
+    # the locked versions and never rewrites package.json or the lockfile.
+    say "installing npm dependencies from the lockfile"
+    (cd "$ROOT" && npm install --no-save --no-audit --no-fund --loglevel=error)
   fi
 }
 

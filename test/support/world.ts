@@ -22,6 +22,8 @@ export interface World {
   worker: Worker;
   app: ReturnType<typeof createApp>['app'];
   routes: ReturnType<typeof createApp>['routes'];
+  /** Another app on the same services with other enquiry durations (short timers for timer tests). */
+  appWith(policy: Partial<EnquiryPolicy>): ReturnType<typeof createApp>['app'];
   mailTo(address: string): Promise<SunkMessage[]>;
   close(): Promise<void>;
 }
@@ -45,15 +47,17 @@ export async function startWorld(opts: { policy?: Partial<EnquiryPolicy> } = {})
   const running = worker.run();
   const connection = await Connection.connect({ address: env.TEST_TEMPORAL_ADDRESS! });
   const temporal = new Client({ connection, namespace: 'results-office' });
-  const { app, routes } = createApp({
-    db: database.db,
-    temporal,
-    taskQueue,
-    log,
-    sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
-    publicUrl: 'http://localhost:3000',
-    enquiryPolicy: { ...DEFAULT_ENQUIRY_POLICY, ...opts.policy },
-  });
+  const appWith = (policy: Partial<EnquiryPolicy>) =>
+    createApp({
+      db: database.db,
+      temporal,
+      taskQueue,
+      log,
+      sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
+      publicUrl: 'http://localhost:3000',
+      enquiryPolicy: { ...DEFAULT_ENQUIRY_POLICY, ...opts.policy, ...policy },
+    });
+  const { app, routes } = appWith({});
   return {
     database,
     temporal,
@@ -61,6 +65,7 @@ export async function startWorld(opts: { policy?: Partial<EnquiryPolicy> } = {})
     worker,
     app,
     routes,
+    appWith: (policy) => appWith(policy).app,
     async mailTo(address) {
       return (await readSink(env.TEST_SMTP_SINK_DIR!)).filter((m) => m.to.includes(address));
     },
