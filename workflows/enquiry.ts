@@ -5,7 +5,6 @@ import {
   allHandlersFinished,
   condition,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -25,8 +24,8 @@ import type {
 import * as messages from './messages';
 import { EnquiryNumber, EnquiryService, EnquiryStatus as EnquiryStatusKey, SyllabusCode } from './searchAttributes';
 
-// Reads and small writes: local activities, retried quickly, no extra round trip through the server.
-const db = proxyLocalActivities<EnquiryActivities>({
+// Reads and small writes to PostgreSQL: short timeouts, quick retries.
+const db = proxyActivities<EnquiryActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
 });

@@ -9,7 +9,7 @@ import { enquiryWorkflow } from '../../workflows/enquiry';
 import { enquiryWorkflowId } from '../../workflows/ids';
 import * as messages from '../../workflows/messages';
 import { createFixture, PASSWORD, type Fixture } from '../support/fixtures';
-import { eventually, signIn, startWorld, type World } from '../support/world';
+import { eventually, recordHistory, signIn, startWorld, type World } from '../support/world';
 
 let world: World;
 let f: Fixture;
@@ -98,6 +98,7 @@ describe('full lifecycles', () => {
       return m.length >= 4 ? m : undefined;
     });
     const subjects = mails.map((m) => m.subject.replace(/\d{6}/, 'N')).sort();
+    await recordHistory(world.temporal, row.workflowId, 'enquiry-completed-grade-change');
     expect(subjects).toEqual([
       'Acknowledgement letter available for enquiry N',
       `Enquiry submitted: ${f.maths} (Service 2: review of marking)`,
@@ -147,6 +148,7 @@ describe('full lifecycles', () => {
     const out = await pdfText(res.body.documents.find((d: { kind: string }) => d.kind === 'Out').documentId);
     expect(out).toContain('Components with no mark: 13');
     expect(out).toContain('No script for Paper 3');
+    await recordHistory(world.temporal, (await rowOf(id)).workflowId, 'enquiry-no-result-answered');
   });
 });
 
@@ -157,8 +159,11 @@ describe('drafts and submission', () => {
     expect(res.status).toBe(422);
     expect(res.body.violations).toEqual([expect.objectContaining({ rule: 'C24', field: 'declarations' })]);
     expect((await rowOf(id)).status).toBe('Saved');
+    const workflowId = (await rowOf(id)).workflowId;
     await centre.del(`/api/enquiries/${id}`).expect(200);
     expect(await rowOf(id)).toBeUndefined();
+    await world.temporal.workflow.getHandle(workflowId).result();
+    await recordHistory(world.temporal, workflowId, 'enquiry-draft-deleted');
   });
 
   it('[C23] "0015" and "15" are the same candidate; a blank note becomes series, syllabus and enquiry number', async () => {
@@ -280,6 +285,7 @@ describe('timers', () => {
     await eventually(async () => ((await rowOf(id)).state as { timeline: Array<{ kind: string }> }).timeline.some((e) => e.kind === 'amendment-window-closed') || undefined);
     const outside = await short.post(`/api/enquiries/${id}/amend`, draft({ candidateNumbers: ['0021'], componentCodes: ['11'], note: 'back to paper 1' })).expect(200);
     expect(outside.body.amendmentFeePence).toBe(2500);
+    await recordHistory(world.temporal, (await rowOf(id)).workflowId, 'enquiry-amended-after-window');
   });
 
   it('[C20] cancelling within the window is free and frees the candidate for a new enquiry', async () => {
@@ -288,6 +294,7 @@ describe('timers', () => {
     expect(res.body.status).toBe('Cancelled');
     expect(res.body.feePence).toBe(0);
     await create(draft({ service: '1', candidateNumbers: ['0022'] }));
+    await recordHistory(world.temporal, (await rowOf(id)).workflowId, 'enquiry-cancelled');
   });
 
   it('[C25] [C16] alerts fire when there is no number, no acknowledgement, or no outcome in time, once each', async () => {
@@ -306,6 +313,7 @@ describe('timers', () => {
       return m.length >= 3 ? m : undefined;
     });
     expect(boardMail).toHaveLength(3);
+    await recordHistory(world.temporal, (await rowOf(id)).workflowId, 'enquiry-alerts');
   });
 
   it('[C21] a draft still unsent at the deadline is closed, and nothing can be submitted after it', async () => {
@@ -317,6 +325,7 @@ describe('timers', () => {
     });
     const state = await handle.result();
     expect(state.status).toBe('Closed');
+    await recordHistory(world.temporal, handle.workflowId, 'enquiry-closed-at-deadline');
     expect((await rowOf(enquiryId)).status).toBe('Closed');
     await expect(handle.executeUpdate(messages.submitEnquiry, { args: [{ declarations: [true, true], actor: { userId: 'x', name: 'x' } }] })).rejects.toThrow();
   });

@@ -1,14 +1,11 @@
 // The first end-to-end proof through every real part: HTTP -> Temporal workflow -> PostgreSQL rows ->
 // handlebars letter printed by Chromium -> email received by the SMTP sink -> search attributes in Temporal.
-import fs from 'node:fs';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { extractText } from 'unpdf';
 import { documents, enquiries, outbox } from '../../db/schema';
 import { EnquiryStatus, CentreNumber, EnquiryNumber } from '../../workflows/searchAttributes';
 import { createFixture, PASSWORD, type Fixture } from '../support/fixtures';
-import { eventually, signIn, startWorld, type World } from '../support/world';
+import { eventually, recordHistory, signIn, startWorld, type World } from '../support/world';
 
 let world: World;
 let f: Fixture;
@@ -75,10 +72,7 @@ it('[C19] an enquiry goes from an HTTP request to a stored acknowledgement PDF, 
   const sent = await world.database.db.select().from(outbox).where(eq(outbox.toAddress, f.centreEmail));
   expect(sent.map((s) => s.businessKey).sort()).toEqual([`enquiry:${id}:document:Ack:`, `enquiry:${id}:submitted`]);
 
-  if (process.env.RECORD_HISTORIES) {
-    const history = await world.temporal.workflow.getHandle(row.workflowId).fetchHistory();
-    fs.writeFileSync(path.join(__dirname, '..', 'histories', 'enquiry-acknowledged.json'), historyToJSON(history));
-  }
+  await recordHistory(world.temporal, row.workflowId, 'enquiry-acknowledged');
 });
 
 it('serves health, readiness and the OpenAPI document', async () => {

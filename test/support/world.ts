@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import request from 'supertest';
@@ -97,6 +100,16 @@ export async function signIn(app: World['app'], email: string, password: string)
     del: (url: string) => agent.delete(url).set('x-csrf-token', token),
     postPdf: (url: string, pdf: Buffer) => agent.post(url).set('x-csrf-token', token).set('Content-Type', 'application/pdf').send(pdf),
   };
+}
+
+/**
+ * With RECORD_HISTORIES=1, saves a workflow's history under test/histories for the replay test. Histories are
+ * recorded once and committed; replaying them on every run catches a non-deterministic change.
+ */
+export async function recordHistory(temporal: Client, workflowId: string, name: string): Promise<void> {
+  if (!process.env.RECORD_HISTORIES) return;
+  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+  fs.writeFileSync(path.join(__dirname, '..', 'histories', `${name}.json`), historyToJSON(history));
 }
 
 /** Polls until `fn` returns a value that is not undefined (for results that arrive a moment later, like mail). */
