@@ -162,6 +162,8 @@ export const enquiries = pgTable(
     id: uuid('id').primaryKey(),
     workflowId: text('workflow_id').notNull(),
     centreNumber: text('centre_number').notNull().references(() => centres.number),
+    /** Set for an associate centre's enquiry: the associate approves it and releases its documents (C17, C29). */
+    associateId: text('associate_id').references(() => associates.id),
     seriesId: text('series_id').notNull().references(() => series.id),
     service: text('service').notNull(),
     syllabusCode: text('syllabus_code').notNull(),
@@ -187,6 +189,7 @@ export const enquiries = pgTable(
   },
   (t) => [
     index('enquiries_centre_series_idx').on(t.centreNumber, t.seriesId),
+    index('enquiries_associate_idx').on(t.associateId, t.status),
     index('enquiries_status_submitted_idx').on(t.status, t.submittedAt),
     uniqueIndex('enquiries_number_key').on(t.enquiryNumber),
   ],
@@ -252,8 +255,25 @@ export const documents = pgTable(
     sizeBytes: integer('size_bytes').notNull(),
     content: bytea('content').notNull(),
     createdAt: instant('created_at').notNull().defaultNow(),
+    /** An associate centre sees a board document only once its associate releases it (C29); others at once. */
+    releasedToCentreAt: instant('released_to_centre_at'),
   },
   (t) => [uniqueIndex('documents_key_key').on(t.key), index('documents_enquiry_idx').on(t.enquiryId)],
+);
+
+/** One invoice per centre and series, made from the series' invoice date (C22). */
+export const invoices = pgTable(
+  'invoices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    centreNumber: text('centre_number').notNull().references(() => centres.number),
+    seriesId: text('series_id').notNull().references(() => series.id),
+    totalPence: integer('total_pence').notNull(),
+    lines: jsonb('lines').notNull(),
+    documentId: uuid('document_id'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('invoices_centre_series_key').on(t.centreNumber, t.seriesId)],
 );
 
 /** One row per email, ever: the business key is unique, so a retried activity cannot send twice (DESIGN rule 5). */
