@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
 import { createEnquiryActivities } from './enquiries';
+import { createInvoiceActivities } from './invoices';
 import type { Mailer } from './email/outbox';
 import type { PdfRenderer } from './letters/renderer';
 import { createDocumentStore } from './storage';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
   const storage = createDocumentStore(deps.db);
   return {
     ...createEnquiryActivities({ ...deps, storage }),
+    ...createInvoiceActivities({ ...deps, storage }),
   };
 }
 

@@ -16,6 +16,7 @@ import { errorHandler, notFound } from './errors';
 import { buildOpenApi } from './openapi';
 import { mount, type RouteSpec } from './routeTable';
 import { enquiryRoutes, type EnquiryPolicy } from './routes/enquiries';
+import { seriesCalendarRoutes } from './routes/seriesCalendar';
 import { sessionRoutes } from './routes/session';
 
 export interface AppDeps {
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps) {
   const routes: RouteSpec[] = [
     ...sessionRoutes({ db: deps.db }),
     ...enquiryRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, storage, policy: deps.enquiryPolicy }),
+    ...seriesCalendarRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }),
   ];
   const api = express.Router();
   mount(api, routes);

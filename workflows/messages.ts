@@ -1,5 +1,6 @@
 // Every signal, update and query, defined once and imported by the workflows and by the API (DESIGN layout).
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { SeriesCalendarState } from './seriesCalendar';
 import type {
   ActorArgs,
   AmendArgs,
@@ -26,3 +27,7 @@ export const attachEnquiryDocument = defineUpdate<EnquiryState, [AttachDocumentA
 export const extendEnquiry = defineUpdate<EnquiryState, [ExtendArgs]>('extendEnquiry');
 
 export const enquiryStateQuery = defineQuery<EnquiryState>('enquiryState');
+
+// Series calendar.
+export const seriesCalendarQuery = defineQuery<SeriesCalendarState>('seriesCalendar');
+export const changeInvoiceDate = defineUpdate<SeriesCalendarState, [{ invoiceAt: string }]>('changeInvoiceDate');

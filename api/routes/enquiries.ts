@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { loadEnquiryFacts } from '../../activities/enquiries';
 import type { DocumentStore } from '../../activities/storage';
 import type { Db } from '../../db/client';
-import { candidates, enquiries, enquiryCandidates, enquiryEvents, series } from '../../db/schema';
+import { candidates, centres, enquiries, enquiryCandidates, enquiryEvents, series } from '../../db/schema';
 import { daysLeft, endOfDayInZone } from '../../domain/calendar';
 import { candidatesWithOpenEnquiries, checkEnquiryDraft, normaliseCandidateNumber } from '../../domain/enquiryRules';
 import { CENTRE_STAFF_ROLES, SERVICES, SERVICE_NAMES, type EnquiryDraft } from '../../domain/model';
@@ -110,9 +110,12 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteSpec[] {
       access: centreStaff,
       handler: async ({ params, user }) => {
         const s = await seriesFor(params.seriesId);
+        const [centre] = await db.select().from(centres).where(eq(centres.number, user!.centreNumber ?? '#'));
         const now = new Date();
         const deadline = endOfDayInZone(String(s.enquiryDeadline), s.timeZone);
         return {
+          // C18: the address every notice goes to, shown for confirmation before an enquiry is created.
+          centreEmail: centre?.email ?? null,
           seriesId: s.id,
           seriesName: s.name,
           deadline: deadline.toISOString(),
@@ -120,7 +123,6 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteSpec[] {
           timeZone: s.timeZone,
           daysLeft: Math.max(0, daysLeft(now, String(s.enquiryDeadline), s.timeZone)),
           open: now <= deadline,
-          centreNumber: user!.centreNumber,
           services: SERVICES.map((code) => ({ code, name: SERVICE_NAMES[code] })),
           groupAwards: 'Recalculation of Cambridge ICE or the AICE Diploma is not an enquiry: ask the board by email. [C8]',
         };

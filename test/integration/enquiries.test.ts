@@ -263,8 +263,9 @@ describe('board queue, search and access', () => {
     expect(res.body.extensions).toEqual([expect.objectContaining({ candidateNumbers: ['0020'], note: 'Same script batch' })]);
   });
 
-  it('[C18] [C21] the series view shows the services, the deadline and the days left', async () => {
+  it('[C18] [C21] the series view shows the centre email for confirmation, the services, the deadline and the days left', async () => {
     const res = await centre.get(`/api/series/${f.seriesId}/enquiries/services`).expect(200);
+    expect(res.body.centreEmail).toBe(f.centreEmail);
     expect(res.body.open).toBe(true);
     expect(res.body.daysLeft).toBeGreaterThan(0);
     expect(res.body.services.map((s: { code: string }) => s.code)).toEqual(['1', '1S', '2', '2S', '5', '9', 'XQ']);
