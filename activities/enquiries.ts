@@ -4,8 +4,10 @@ import { Context } from '@temporalio/activity';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
+  associates,
   candidates,
   centres,
+  documents,
   componentResults,
   components,
   enquiries,
@@ -20,8 +22,8 @@ import {
 } from '../db/schema';
 import { addWorkingDays, formatInZone } from '../domain/calendar';
 import { checkEnquiryDraft as checkDraft, normaliseCandidateNumber, type EnquiryFacts } from '../domain/enquiryRules';
-import { REVIEW_SERVICES, SERVICE_NAMES, type EnquiryDraft, type RuleViolation, type Service } from '../domain/model';
-import type { CandidateGrade, EnquiryAlert, EnquiryDocument, EnquiryState, TimelineEvent } from '../workflows/enquiryTypes';
+import { OPEN_ENQUIRY_STATUSES, REVIEW_SERVICES, SERVICE_NAMES, type EnquiryDraft, type RuleViolation, type Service } from '../domain/model';
+import type { BlockingEnquiry, CandidateGrade, EnquiryAlert, EnquiryDocument, EnquiryState, TimelineEvent } from '../workflows/enquiryTypes';
 import type { Mailer } from './email/outbox';
 import type { PdfRenderer } from './letters/renderer';
 import { renderLetterHtml, type LetterTemplate } from './letters/templates';
@@ -148,6 +150,7 @@ export function createEnquiryActivities(deps: EnquiryActivityDeps) {
         id: state.enquiryId,
         workflowId: state.workflowId,
         centreNumber: state.centreNumber,
+        associateId: state.associateId ?? null,
         seriesId: state.seriesId,
         service: state.draft.service,
         syllabusCode: state.draft.syllabusCode,
@@ -283,7 +286,7 @@ export function createEnquiryActivities(deps: EnquiryActivityDeps) {
       const { name, template } = LETTER_FOR[kind];
       const filename = `${name}-${state.enquiryNumber ?? state.enquiryId}${grade ? `-${grade.candidateNumber}` : ''}.pdf`;
       const existing = await deps.storage.findByKey(key);
-      if (existing) return { kind, documentId: existing.id, filename: existing.filename, candidateNumber: grade?.candidateNumber };
+      if (existing) return { kind, documentId: existing.id, filename: existing.filename, candidateNumber: grade?.candidateNumber, releasedAt: existing.releasedToCentreAt?.toISOString() ?? null };
 
       const ctx = await letterContext(state);
       let candidateName = '';
@@ -319,14 +322,29 @@ export function createEnquiryActivities(deps: EnquiryActivityDeps) {
       });
       Context.current().heartbeat();
       const pdf = await deps.pdf.renderPdf(html);
-      const stored = await deps.storage.put({ key, kind, centreNumber: state.centreNumber, enquiryId: state.enquiryId, filename, contentType: 'application/pdf', content: pdf });
+      // An associate centre sees a board document only once its associate releases it (C29).
+      const releasedToCentreAt = state.associateId ? null : new Date();
+      const stored = await deps.storage.put({ key, kind, centreNumber: state.centreNumber, enquiryId: state.enquiryId, filename, contentType: 'application/pdf', content: pdf, releasedToCentreAt });
       log().info('letter stored', { key, bytes: pdf.length });
-      return { kind, documentId: stored.id, filename: stored.filename, candidateNumber: grade?.candidateNumber };
+      return { kind, documentId: stored.id, filename: stored.filename, candidateNumber: grade?.candidateNumber, releasedAt: stored.releasedToCentreAt?.toISOString() ?? null };
     },
 
-    /** Tells the centre's address (C18) about a submission, cancellation or a new document (C19); once per key. */
-    async notifyCentre({ businessKey, state, document }: { businessKey: string; state: EnquiryState; document?: EnquiryDocument }): Promise<void> {
+    /**
+     * Tells the centre's address (C18) about a submission, cancellation or a new document (C19); once per key.
+     * An associate centre's new documents go to its associate instead, and reach the centre on release (C29).
+     */
+    async notifyCentre({ businessKey, state, document, released }: { businessKey: string; state: EnquiryState; document?: EnquiryDocument; released?: boolean }): Promise<void> {
       const [centre] = await db.select().from(centres).where(eq(centres.number, state.centreNumber));
+      if (document && state.associateId && !released) {
+        const [associate] = await db.select().from(associates).where(eq(associates.id, state.associateId));
+        await deps.mailer.send({
+          businessKey,
+          to: associate.email,
+          subject: `${document.kind} available to release to centre ${centre.number} (enquiry ${state.enquiryNumber ?? state.enquiryId})`,
+          text: `A new document (${document.kind}, ${document.filename}) for centre ${centre.name} (${centre.number}) is waiting for you to release it.\n\n${deps.publicUrl}/associate/enquiries/${state.enquiryId}`,
+        });
+        return;
+      }
       const ref = state.enquiryNumber ? `enquiry ${state.enquiryNumber}` : `your ${state.draft.syllabusCode} enquiry`;
       const link = `${deps.publicUrl}/centre/enquiries/${state.enquiryId}`;
       const subject = document
@@ -345,12 +363,63 @@ export function createEnquiryActivities(deps: EnquiryActivityDeps) {
       await deps.mailer.send({ businessKey, to: centre.email, subject, text });
     },
 
+    /**
+     * Open individual enquiries (the kind that can change marks) of the group's candidates for the same syllabus
+     * and series: a group enquiry waits for these (C5, C6). Later enquiries never join the list.
+     */
+    async findBlockingEnquiries({ state }: { state: EnquiryState }): Promise<BlockingEnquiry[]> {
+      const group = await coveredCandidates(db, state.centreNumber, state.seriesId, state.draft);
+      if (group.length === 0) return [];
+      const rows = await db
+        .select({ enquiryId: enquiries.id, workflowId: enquiries.workflowId, candidateNumber: candidates.candidateNumber })
+        .from(enquiryCandidates)
+        .innerJoin(enquiries, eq(enquiries.id, enquiryCandidates.enquiryId))
+        .innerJoin(candidates, eq(candidates.id, enquiryCandidates.candidateId))
+        .where(
+          and(
+            inArray(enquiryCandidates.candidateId, group.map((c) => c.id)),
+            eq(enquiries.syllabusCode, state.draft.syllabusCode),
+            eq(enquiries.seriesId, state.seriesId),
+            inArray(enquiries.status, [...OPEN_ENQUIRY_STATUSES]),
+            inArray(enquiries.service, ['1', '1S', '2', '2S', 'XQ']),
+            ne(enquiries.id, state.enquiryId),
+          ),
+        )
+        .orderBy(candidates.numberValue);
+      const byEnquiry = new Map<string, BlockingEnquiry>();
+      for (const r of rows) if (!byEnquiry.has(r.enquiryId)) byEnquiry.set(r.enquiryId, r);
+      return [...byEnquiry.values()];
+    },
+
+    /** Releases documents to an associate centre (C29); the first release time stands. */
+    async releaseDocuments({ documentIds }: { documentIds: string[] }): Promise<string> {
+      if (documentIds.length > 0) {
+        await db.update(documents).set({ releasedToCentreAt: new Date() }).where(and(inArray(documents.id, documentIds), sql`${documents.releasedToCentreAt} is null`));
+      }
+      const [first] = documentIds.length ? await db.select({ at: documents.releasedToCentreAt }).from(documents).where(inArray(documents.id, documentIds)).limit(1) : [];
+      return (first?.at ?? new Date()).toISOString();
+    },
+
+    /** A notice about an enquiry to its centre, its associate or the board; once per business key. */
+    async sendEnquiryNotice({ businessKey, state, audience, subject, text }: { businessKey: string; state: EnquiryState; audience: NoticeAudience[]; subject: string; text: string }): Promise<void> {
+      for (const who of audience) {
+        let to = deps.boardEmail;
+        if (who === 'centre') to = (await db.select({ email: centres.email }).from(centres).where(eq(centres.number, state.centreNumber)))[0].email;
+        if (who === 'associate') {
+          if (!state.associateId) continue;
+          to = (await db.select({ email: associates.email }).from(associates).where(eq(associates.id, state.associateId)))[0].email;
+        }
+        await deps.mailer.send({ businessKey: `${businessKey}:${who}`, to, subject, text: `${text}\n\n${deps.publicUrl}/${who}/enquiries/${state.enquiryId}` });
+      }
+    },
+
     /** Alerts board staff (C16, C25); once per alert per enquiry. */
     async notifyBoard({ businessKey, state, alert }: { businessKey: string; state: EnquiryState; alert: EnquiryAlert }): Promise<void> {
       const what: Record<EnquiryAlert, string> = {
         'no-number-24h': 'has had no enquiry number for 24 hours since submission',
         'no-ack-2-working-days': 'has not been acknowledged within 2 working days of submission',
         'turnaround-overdue': 'has passed the 30-day turnaround without an outcome',
+        'approval-deadline-near': 'is still awaiting approval near the deadline',
       };
       await deps.mailer.send({
         businessKey,
@@ -363,5 +432,7 @@ export function createEnquiryActivities(deps: EnquiryActivityDeps) {
 }
 
 class ClaimRefused extends Error {}
+
+export type NoticeAudience = 'centre' | 'associate' | 'board';
 
 export type EnquiryActivities = ReturnType<typeof createEnquiryActivities>;

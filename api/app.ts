@@ -16,6 +16,7 @@ import { errorHandler, notFound } from './errors';
 import { buildOpenApi } from './openapi';
 import { mount, type RouteSpec } from './routeTable';
 import { enquiryRoutes, type EnquiryPolicy } from './routes/enquiries';
+import { associateRoutes } from './routes/associates';
 import { seriesCalendarRoutes } from './routes/seriesCalendar';
 import { sessionRoutes } from './routes/session';
 
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps) {
     ...sessionRoutes({ db: deps.db }),
     ...enquiryRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, storage, policy: deps.enquiryPolicy }),
     ...seriesCalendarRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }),
+    ...associateRoutes({ db: deps.db, temporal: deps.temporal }),
   ];
   const api = express.Router();
   mount(api, routes);

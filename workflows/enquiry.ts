@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   proxyActivities,
+  getExternalWorkflowHandle,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -43,6 +44,7 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
     enquiryId: input.enquiryId,
     workflowId: workflowInfo().workflowId,
     centreNumber: input.centreNumber,
+    associateId: input.associateId ?? null,
     seriesId: input.seriesId,
     draft: input.draft,
     status: 'Saved',
@@ -62,9 +64,15 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
     outcome: null,
     documents: [],
     extensions: [],
+    waitingFor: [],
+    waiters: [],
+    rejectionReason: null,
+    ackErrors: [],
     timeline: [],
     version: 0,
   };
+  // Bumped when another enquiry reports that it finished, to wake the main loop (C5, C6).
+  let wake = 0;
   const { timings } = input;
 
   // --- helpers -------------------------------------------------------------------------------------------------
@@ -139,14 +147,47 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
   };
 
   const completeIfReady = async () => {
-    if (state.status !== 'Acknowledged' || !state.outcome) return;
+    if (state.status !== 'Acknowledged' || (!state.outcome && state.draft.service !== '9')) return;
     const have = new Set(state.documents.map((d) => d.kind));
     if (!requiredDocuments(state.draft.service).every((k) => have.has(k))) return;
     state.status = 'Completed';
     state.completedAt = now();
     // C22: no administration fee when the enquiry changed the syllabus grade.
-    if (state.outcome.gradeChanged) state.feePence = 0;
-    await record('completed', null, { gradeChanged: state.outcome.gradeChanged, feePence: state.feePence });
+    if (state.outcome?.gradeChanged) state.feePence = 0;
+    await record('completed', null, { gradeChanged: state.outcome?.gradeChanged ?? false, feePence: state.feePence });
+  };
+
+  const isGroup = () => state.draft.service === '5' || state.draft.service === '9';
+
+  /** Asks each blocking enquiry to tell us when it finishes; one already finished cannot be asked (C5, C6). */
+  const waitForBlockers = async () => {
+    state.waitingFor = await db.findBlockingEnquiries({ state });
+    for (const blocker of [...state.waitingFor]) {
+      try {
+        await getExternalWorkflowHandle(blocker.workflowId).signal(messages.registerWaiter, { waiterWorkflowId: state.workflowId });
+      } catch {
+        state.waitingFor = state.waitingFor.filter((b) => b.enquiryId !== blocker.enquiryId);
+      }
+    }
+  };
+
+  const markSubmitted = async (actor: Actor | null, kind: string) => {
+    state.status = 'Submitted';
+    state.submittedAt = now();
+    state.ackAlertAt = await db.addWorkingDays({ from: state.submittedAt, days: timings.ackAlertWorkingDays, seriesId: state.seriesId });
+    await record(kind, actor, { feePence: state.feePence });
+    await io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:submitted`, state });
+  };
+
+  /** The enquiry goes to the board: at once, or for Service 9 once its candidates' other enquiries finish (C6). */
+  const enterBoardQueue = async (actor: Actor) => {
+    if (isGroup()) await waitForBlockers();
+    if (state.draft.service === '9' && state.waitingFor.length > 0) {
+      state.status = 'Pending';
+      await record('pending', actor, { waitingFor: state.waitingFor.map((b) => b.candidateNumber) });
+      return;
+    }
+    await markSubmitted(actor, 'submitted');
   };
 
   // --- queries and updates -------------------------------------------------------------------------------------
@@ -203,11 +244,20 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
         const fees = await db.loadFees({ seriesId: state.seriesId });
         const free = state.draft.service === 'XQ' && state.draft.headOfCentreRequest === true; // C7
         state.feePence = free ? 0 : (fees[state.draft.service] ?? 0);
-        state.status = 'Submitted';
-        state.submittedAt = now();
-        state.ackAlertAt = await db.addWorkingDays({ from: state.submittedAt, days: timings.ackAlertWorkingDays, seriesId: state.seriesId });
-        await record('submitted', args.actor, { feePence: state.feePence });
-        await io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:submitted`, state });
+        if (state.associateId) {
+          // C17: an associate centre's enquiry goes to its associate, who approves or rejects it.
+          state.status = 'AwaitingApproval';
+          await record('sent-to-associate', args.actor, { feePence: state.feePence });
+          await io.sendEnquiryNotice({
+            businessKey: `enquiry:${state.enquiryId}:awaiting-approval`,
+            state,
+            audience: ['associate'],
+            subject: `Enquiry awaiting your approval: centre ${state.centreNumber}, ${state.draft.syllabusCode}`,
+            text: `Centre ${state.centreNumber} submitted an enquiry (${state.draft.service}, syllabus ${state.draft.syllabusCode}) for your approval.`,
+          });
+          return state;
+        }
+        await enterBoardQueue(args.actor);
         return state;
       }),
     { validator: validateSubmit },
@@ -336,6 +386,9 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
 
   const validateAttach = ({ kind }: { kind: 'CoS' | 'Rpt' }) => {
     requireStatus(['Acknowledged'], 'given a document');
+    if (kind === 'Rpt' && state.waitingFor.length > 0) {
+      refuse([{ rule: 'C5', field: 'kind', message: `The report waits until the other enquiries of candidates ${state.waitingFor.map((b) => b.candidateNumber).join(', ')} finish.` }]);
+    }
     if (!requiredDocuments(state.draft.service).includes(kind)) {
       refuse([{ rule: 'C19', field: 'kind', message: `A ${kind} document is not part of ${state.draft.service === '1S' || state.draft.service === '2S' ? 'this' : `Service ${state.draft.service}`} enquiries.` }]);
     }
@@ -345,7 +398,7 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
     (args) =>
       exclusive(async () => {
         validateAttach(args);
-        const doc = { kind: args.kind, documentId: args.documentId, filename: args.filename };
+        const doc = { kind: args.kind, documentId: args.documentId, filename: args.filename, releasedAt: state.associateId ? null : now() };
         if (!state.documents.some((d) => d.documentId === doc.documentId)) state.documents.push(doc);
         await record('document', args.actor, { kind: args.kind, filename: args.filename });
         await io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:document:${args.kind}:`, state, document: doc });
@@ -374,6 +427,107 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
     },
   );
 
+  setHandler(
+    messages.approveEnquiry,
+    ({ actor }) =>
+      exclusive(async () => {
+        requireStatus(['AwaitingApproval'], 'approved');
+        await record('approved', actor);
+        await enterBoardQueue(actor);
+        return state;
+      }),
+    { validator: (_args) => requireStatus(['AwaitingApproval'], 'approved') },
+  );
+
+  const validateReject = ({ reason }: { reason: string }) => {
+    requireStatus(['AwaitingApproval'], 'rejected');
+    if (typeof reason !== 'string' || !reason.trim()) refuse([{ rule: 'C17', field: 'reason', message: 'Give the centre a reason for rejecting its enquiry.' }]);
+  };
+  setHandler(
+    messages.rejectEnquiry,
+    (args) =>
+      exclusive(async () => {
+        validateReject(args);
+        state.status = 'Rejected';
+        state.rejectionReason = args.reason.trim();
+        await db.releaseClaims({ enquiryId: state.enquiryId });
+        await record('rejected', args.actor, { reason: state.rejectionReason });
+        await io.sendEnquiryNotice({
+          businessKey: `enquiry:${state.enquiryId}:rejected`,
+          state,
+          audience: ['centre'],
+          subject: `Enquiry rejected by your associate: ${state.draft.syllabusCode}`,
+          text: `Your associate rejected your enquiry (${state.draft.service}, syllabus ${state.draft.syllabusCode}). Reason: ${state.rejectionReason}`,
+        });
+        return state;
+      }),
+    { validator: validateReject },
+  );
+
+  const unreleased = (kinds: readonly string[]) => state.documents.filter((d) => kinds.includes(d.kind) && !d.releasedAt);
+  const validateRelease = ({ kinds }: { kinds: string[] }) => {
+    if (!state.associateId) refuse([{ rule: 'C29', field: 'kinds', message: 'Only an associate centre’s documents are released by an associate.' }]);
+    if (!Array.isArray(kinds) || unreleased(kinds).length === 0) refuse([{ rule: 'C29', field: 'kinds', message: 'There is no unreleased document of that kind on this enquiry.' }]);
+  };
+  setHandler(
+    messages.releaseEnquiryDocuments,
+    (args) =>
+      exclusive(async () => {
+        validateRelease(args);
+        const docs = unreleased(args.kinds);
+        const releasedAt = await db.releaseDocuments({ documentIds: docs.map((d) => d.documentId) });
+        for (const d of docs) d.releasedAt = releasedAt;
+        await record('released', args.actor, { kinds: docs.map((d) => d.kind) });
+        for (const d of docs) await io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:released:${d.documentId}`, state, document: d, released: true });
+        return state;
+      }),
+    { validator: validateRelease },
+  );
+
+  const validateAckError = ({ by, description }: { by: string; description: string }) => {
+    if (!state.acknowledgedAt) refuse([{ rule: 'C29', field: 'description', message: 'This enquiry has no acknowledgement letter yet.' }]);
+    const windowEnds = Date.parse(state.acknowledgedAt!) + (timings.ackErrorWindowMs ?? 24 * 3600_000);
+    if (Date.now() > windowEnds) {
+      refuse([{ rule: 'C29', field: 'description', message: `Errors in an acknowledgement are reported within 24 hours of its issue; that time ended at ${new Date(windowEnds).toISOString()}.` }]);
+    }
+    if (by !== 'centre' && by !== 'associate') refuse([{ rule: 'C29', field: 'by', message: 'Unknown reporter.' }]);
+    if (typeof description !== 'string' || !description.trim()) refuse([{ rule: 'C29', field: 'description', message: 'Say what is wrong in the acknowledgement.' }]);
+  };
+  setHandler(
+    messages.reportAcknowledgementError,
+    (args) =>
+      exclusive(async () => {
+        validateAckError(args);
+        state.ackErrors.push({ by: args.by, description: args.description.trim(), at: now() });
+        await record('ack-error-reported', args.actor, { by: args.by });
+        // An associate centre tells its associate; the associate (or any other centre) tells the board.
+        const audience = args.by === 'centre' && state.associateId ? (['associate'] as const) : (['board'] as const);
+        await io.sendEnquiryNotice({
+          businessKey: `enquiry:${state.enquiryId}:ack-error:${state.ackErrors.length}`,
+          state,
+          audience: [...audience],
+          subject: `Error reported in acknowledgement ${state.enquiryNumber ?? ''}`,
+          text: `The ${args.by} reports an error in the acknowledgement letter of enquiry ${state.enquiryNumber ?? state.enquiryId}: ${args.description.trim()}`,
+        });
+        return state;
+      }),
+    { validator: validateAckError },
+  );
+
+  // Another enquiry asks to be told when this one finishes; if it has already finished, tell it now.
+  const tellWaiter = (waiterWorkflowId: string) =>
+    getExternalWorkflowHandle(waiterWorkflowId)
+      .signal(messages.blockerFinished, { enquiryId: state.enquiryId, status: state.status })
+      .catch(() => undefined); // the waiter itself finished (for example cancelled): nobody to tell
+  setHandler(messages.registerWaiter, async ({ waiterWorkflowId }) => {
+    if (TERMINAL.includes(state.status)) await tellWaiter(waiterWorkflowId);
+    else if (!state.waiters.includes(waiterWorkflowId)) state.waiters.push(waiterWorkflowId);
+  });
+  setHandler(messages.blockerFinished, ({ enquiryId }) => {
+    state.waitingFor = state.waitingFor.filter((b) => b.enquiryId !== enquiryId);
+    wake += 1;
+  });
+
   // --- timers --------------------------------------------------------------------------------------------------
 
   interface Due { at: number; fire: () => Promise<void> }
@@ -382,6 +536,33 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
     if (state.status === 'Saved') {
       // C21: after the deadline nothing can be submitted; the draft is closed.
       dues.push({ at: Date.parse(state.deadline), fire: async () => { state.status = 'Closed'; await record('closed-at-deadline', null); } });
+    }
+    if (state.status === 'AwaitingApproval') {
+      // The series deadline still applies to an enquiry waiting for its associate.
+      dues.push({
+        at: Date.parse(state.deadline),
+        fire: async () => {
+          state.status = 'Closed';
+          await db.releaseClaims({ enquiryId: state.enquiryId });
+          await record('closed-at-deadline', null);
+        },
+      });
+      if (timings.approvalWarningMs !== undefined && !state.alerts.includes('approval-deadline-near')) {
+        dues.push({
+          at: Date.parse(state.deadline) - timings.approvalWarningMs,
+          fire: async () => {
+            state.alerts.push('approval-deadline-near');
+            await record('alert', null, { alert: 'approval-deadline-near' });
+            await io.sendEnquiryNotice({
+              businessKey: `enquiry:${state.enquiryId}:alert:approval-deadline-near`,
+              state,
+              audience: ['associate', 'centre'],
+              subject: `Enquiry still awaiting approval: the deadline is ${state.deadline}`,
+              text: `The enquiry of centre ${state.centreNumber} (${state.draft.service}, syllabus ${state.draft.syllabusCode}) is still awaiting the associate's approval. It will be closed at the series deadline, ${state.deadline}.`,
+            });
+          },
+        });
+      }
     }
     if (state.status === 'Submitted' && state.submittedAt && !state.alerts.includes('no-number-24h')) {
       dues.push({ at: Date.parse(state.submittedAt) + timings.numberAlertMs, fire: () => addAlert('no-number-24h') });
@@ -402,12 +583,19 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
   await exclusive(() => record('created', { userId: input.actor, name: 'centre' }));
 
   while (!TERMINAL.includes(state.status)) {
+    if (state.status === 'Pending' && state.waitingFor.length === 0) {
+      await exclusive(() => markSubmitted(null, 'left-pending'));
+      continue;
+    }
     const seen = state.version;
+    const seenWake = wake;
     const due = nextDue();
-    const settled = () => state.version !== seen && !busy;
+    const settled = () => (state.version !== seen || wake !== seenWake) && !busy;
     const changed = due ? await condition(settled, Math.max(1, due.at - Date.now())) : (await condition(settled), true);
     if (!changed && due && !busy) await exclusive(due.fire);
   }
+  // Group enquiries waiting for this one can go on now (C5, C6).
+  for (const waiter of state.waiters) await tellWaiter(waiter);
   await condition(allHandlersFinished);
   return state;
 }

@@ -13,11 +13,17 @@ export interface EnquiryTimings {
   ackAlertWorkingDays: number;
   /** The outcome is normally given within this long of receipt; later, the enquiry is flagged (C16). */
   turnaroundMs: number;
+  /** Associate and centre are warned this long before the deadline about an enquiry still awaiting approval. */
+  approvalWarningMs?: number;
+  /** Errors in an acknowledgement are reported within this long of its issue (C29). */
+  ackErrorWindowMs?: number;
 }
 
 export interface EnquiryInput {
   enquiryId: string;
   centreNumber: string;
+  /** The centre's Cambridge Associate, when it is an associate centre (C17, C29). */
+  associateId?: string | null;
   seriesId: string;
   draft: EnquiryDraft;
   actor: string;
@@ -42,6 +48,21 @@ export interface EnquiryDocument {
   documentId: string;
   filename: string;
   candidateNumber?: string;
+  /** When the centre could first see it: at once, or when the associate released it (C29). */
+  releasedAt?: string | null;
+}
+
+/** Another enquiry a group enquiry waits for (C5, C6). */
+export interface BlockingEnquiry {
+  enquiryId: string;
+  workflowId: string;
+  candidateNumber: string;
+}
+
+export interface AckErrorReport {
+  by: 'centre' | 'associate';
+  description: string;
+  at: string;
 }
 
 export interface ComponentOutcome {
@@ -73,12 +94,13 @@ export interface Extension {
   at: string;
 }
 
-export type EnquiryAlert = 'no-number-24h' | 'no-ack-2-working-days' | 'turnaround-overdue';
+export type EnquiryAlert = 'no-number-24h' | 'no-ack-2-working-days' | 'turnaround-overdue' | 'approval-deadline-near';
 
 export interface EnquiryState {
   enquiryId: string;
   workflowId: string;
   centreNumber: string;
+  associateId: string | null;
   seriesId: string;
   draft: EnquiryDraft;
   status: EnquiryStatus;
@@ -98,6 +120,12 @@ export interface EnquiryState {
   outcome: EnquiryOutcome | null;
   documents: EnquiryDocument[];
   extensions: Extension[];
+  /** Open enquiries of group candidates this group enquiry waits for; empty when none (C5, C6). */
+  waitingFor: BlockingEnquiry[];
+  /** Group enquiries to tell when this enquiry finishes. */
+  waiters: string[];
+  rejectionReason: string | null;
+  ackErrors: AckErrorReport[];
   timeline: TimelineEvent[];
   /** Bumped on every change; the read model only accepts a newer version. */
   version: number;
@@ -117,6 +145,12 @@ export interface RecordOutcomeArgs {
 }
 export interface AttachDocumentArgs { kind: 'CoS' | 'Rpt'; documentId: string; filename: string; actor: Actor }
 export interface ExtendArgs { candidateNumbers: string[]; note: string; actor: Actor }
+export interface RejectArgs { reason: string; actor: Actor }
+export interface ReleaseDocumentsArgs { kinds: DocumentKind[]; actor: Actor }
+export interface ReportAckErrorArgs { by: 'centre' | 'associate'; description: string; actor: Actor }
+/** Sent between enquiry workflows: a group enquiry asks to be told, and is told, when another one finishes. */
+export interface WaiterArgs { waiterWorkflowId: string }
+export interface BlockerFinishedArgs { enquiryId: string; status: EnquiryStatus }
 
 /** What a refused update carries back to the caller: every broken rule with its field. */
 export interface RefusalDetails {

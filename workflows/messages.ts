@@ -1,15 +1,20 @@
 // Every signal, update and query, defined once and imported by the workflows and by the API (DESIGN layout).
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { SeriesCalendarState } from './seriesCalendar';
 import type {
   ActorArgs,
   AmendArgs,
   AttachDocumentArgs,
+  BlockerFinishedArgs,
   EnquiryState,
   ExtendArgs,
   RecordOutcomeArgs,
+  RejectArgs,
+  ReleaseDocumentsArgs,
+  ReportAckErrorArgs,
   SaveDraftArgs,
   SubmitArgs,
+  WaiterArgs,
 } from './enquiryTypes';
 
 // Enquiry: centre actions.
@@ -25,6 +30,16 @@ export const acknowledgeEnquiry = defineUpdate<EnquiryState, [ActorArgs]>('ackno
 export const recordEnquiryOutcome = defineUpdate<EnquiryState, [RecordOutcomeArgs]>('recordEnquiryOutcome');
 export const attachEnquiryDocument = defineUpdate<EnquiryState, [AttachDocumentArgs]>('attachEnquiryDocument');
 export const extendEnquiry = defineUpdate<EnquiryState, [ExtendArgs]>('extendEnquiry');
+
+// Enquiry: associate actions (C17, C29) and error reports on acknowledgements (both sides).
+export const approveEnquiry = defineUpdate<EnquiryState, [ActorArgs]>('approveEnquiry');
+export const rejectEnquiry = defineUpdate<EnquiryState, [RejectArgs]>('rejectEnquiry');
+export const releaseEnquiryDocuments = defineUpdate<EnquiryState, [ReleaseDocumentsArgs]>('releaseEnquiryDocuments');
+export const reportAcknowledgementError = defineUpdate<EnquiryState, [ReportAckErrorArgs]>('reportAcknowledgementError');
+
+// Enquiry to enquiry: group enquiries wait for other enquiries of their candidates (C5, C6).
+export const registerWaiter = defineSignal<[WaiterArgs]>('registerWaiter');
+export const blockerFinished = defineSignal<[BlockerFinishedArgs]>('blockerFinished');
 
 export const enquiryStateQuery = defineQuery<EnquiryState>('enquiryState');
 

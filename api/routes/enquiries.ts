@@ -14,7 +14,7 @@ import { CENTRE_STAFF_ROLES, SERVICES, SERVICE_NAMES, type EnquiryDraft } from '
 import { enquiryWorkflowId } from '../../workflows/ids';
 import * as messages from '../../workflows/messages';
 import { enquiryWorkflow } from '../../workflows/enquiry';
-import type { Actor, EnquiryTimings } from '../../workflows/enquiryTypes';
+import type { Actor, EnquiryState, EnquiryTimings } from '../../workflows/enquiryTypes';
 import { CentreNumber, EnquiryService, EnquiryStatus, SeriesId, SyllabusCode } from '../../workflows/searchAttributes';
 import { HttpError, notFound } from '../errors';
 import { route, type RouteSpec, type SessionUser } from '../routeTable';
@@ -80,19 +80,31 @@ const outcomeSchema = z.object({
 const extendSchema = z.object({ candidateNumbers: z.array(candidateNumber).min(1), note: z.string().trim().min(1).max(1000) });
 const attachQuery = z.object({ kind: z.enum(['CoS', 'Rpt']), filename: z.string().trim().min(1).max(200).regex(/^[\w .()-]+$/, 'letters, digits, spaces and . ( ) - only') });
 
-const actorOf = (u: SessionUser): Actor => ({ userId: u.id, name: u.name });
+export const actorOf = (u: SessionUser): Actor => ({ userId: u.id, name: u.name });
+const isCentreUser = (u: SessionUser) => !u.roles.includes('board_staff') && !u.roles.includes('associate_staff');
+
+/**
+ * The enquiry row if the user may see it: their centre's; their associate centres' for associate staff; any for
+ * board staff. Never another centre's: everyone else gets the same 404 as for an id that does not exist.
+ */
+export async function findVisibleEnquiry(db: Db, user: SessionUser, id: string) {
+  if (!z.string().uuid().safeParse(id).success) throw notFound();
+  const [row] = await db.select().from(enquiries).where(and(eq(enquiries.id, id), enquiryScope(user)));
+  if (!row) throw notFound();
+  return row;
+}
+
+/** The enquiries a user may see: board staff all, associate staff their associate centres', centre staff their centre's. */
+export function enquiryScope(u: SessionUser): SQL | undefined {
+  if (u.roles.includes('board_staff')) return undefined;
+  if (u.roles.includes('associate_staff')) return eq(enquiries.associateId, u.associateId ?? '#');
+  return eq(enquiries.centreNumber, u.centreNumber ?? '#');
+}
 
 export function enquiryRoutes(deps: EnquiryRouteDeps): RouteSpec[] {
   const { db, temporal } = deps;
 
-  /** The enquiry row if the user may see it: their centre's, or any for board staff. Never another centre's. */
-  async function findVisible(user: SessionUser, id: string) {
-    if (!z.string().uuid().safeParse(id).success) throw notFound();
-    const scope = user.roles.includes('board_staff') ? undefined : eq(enquiries.centreNumber, user.centreNumber ?? '#');
-    const [row] = await db.select().from(enquiries).where(and(eq(enquiries.id, id), scope));
-    if (!row) throw notFound();
-    return row;
-  }
+  const findVisible = (user: SessionUser, id: string) => findVisibleEnquiry(db, user, id);
 
   async function seriesFor(seriesId: string) {
     const [s] = await db.select().from(series).where(eq(series.id, seriesId));
@@ -101,6 +113,10 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteSpec[] {
   }
 
   const handleOf = (row: { workflowId: string }) => temporal.workflow.getHandle(row.workflowId);
+
+  /** What a centre user of an associate centre may see of the documents: only those released to it (C29). */
+  const visibleDocuments = (user: SessionUser, state: EnquiryState): EnquiryState =>
+    isCentreUser(user) && state.associateId ? { ...state, documents: state.documents.filter((d) => d.releasedAt) } : state;
 
   return [
     route({
@@ -179,11 +195,12 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteSpec[] {
         if (violations.length > 0) throw new HttpError(422, violations.map((v) => v.message).join(' '), violations);
         const enquiryId = b.enquiryId ?? randomUUID();
         const workflowId = enquiryWorkflowId(u.centreNumber!, s.id, enquiryId);
+        const [centre] = await db.select({ associateId: centres.associateId }).from(centres).where(eq(centres.number, u.centreNumber!));
         const start = new WithStartWorkflowOperation(enquiryWorkflow, {
           workflowId,
           taskQueue: deps.taskQueue,
           workflowIdConflictPolicy: 'USE_EXISTING',
-          args: [{ enquiryId, centreNumber: u.centreNumber!, seriesId: s.id, draft, actor: u.id, timings: { ...deps.policy, deadline: deadline.toISOString() } }],
+          args: [{ enquiryId, centreNumber: u.centreNumber!, associateId: centre?.associateId ?? null, seriesId: s.id, draft, actor: u.id, timings: { ...deps.policy, deadline: deadline.toISOString() } }],
           typedSearchAttributes: [
             { key: CentreNumber, value: u.centreNumber! },
             { key: SeriesId, value: s.id },
@@ -194,7 +211,7 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteSpec[] {
         });
         const state = await temporal.workflow.executeUpdateWithStart(messages.saveEnquiryDraft, { args: [{ draft, actor: actorOf(u) }], startWorkflowOperation: start });
         res.status(201);
-        return state;
+        return visibleDocuments(u, state);
       },
     }),
 
@@ -202,13 +219,13 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteSpec[] {
       method: 'get',
       path: '/api/enquiries',
       summary: "List the centre's enquiries; search by note, enquiry number and candidate (C26)",
-      access: [...centreStaff, 'board_staff'],
+      access: [...centreStaff, 'board_staff', 'associate_staff'],
       query: listQuery,
       handler: async ({ query, user }) => {
         const q = query as z.infer<typeof listQuery>;
         const u = user!;
         const filters: (SQL | undefined)[] = [
-          u.roles.includes('board_staff') ? undefined : eq(enquiries.centreNumber, u.centreNumber ?? '#'),
+          enquiryScope(u),
           q.seriesId ? eq(enquiries.seriesId, q.seriesId) : undefined,
           q.status ? eq(enquiries.status, q.status) : undefined,
         ];
@@ -229,6 +246,7 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteSpec[] {
             service: r.service,
             syllabusCode: r.syllabusCode,
             status: r.status,
+            centreNumber: r.centreNumber,
             // C26: "All" for Service 5; Service 9 shows a marker that reveals the numbers.
             candidates: r.service === '5' ? 'All' : r.service === '9' ? { marker: '?', candidateNumbers: r.candidateNumbers } : r.candidateNumbers,
             submittedAt: r.submittedAt,
@@ -242,12 +260,12 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteSpec[] {
       method: 'get',
       path: '/api/enquiries/:id',
       summary: 'One enquiry with its live state, timeline and documents',
-      access: [...centreStaff, 'board_staff'],
+      access: [...centreStaff, 'board_staff', 'associate_staff'],
       handler: async ({ params, user }) => {
         const row = await findVisible(user!, params.id);
         const live = await handleOf(row).query(messages.enquiryStateQuery).catch(() => null);
         const timeline = await db.select().from(enquiryEvents).where(eq(enquiryEvents.enquiryId, row.id)).orderBy(asc(enquiryEvents.seq));
-        return { enquiry: live ?? row.state, timeline };
+        return { enquiry: visibleDocuments(user!, (live ?? row.state) as EnquiryState), timeline };
       },
     }),
 
@@ -311,13 +329,32 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteSpec[] {
     }),
 
     route({
+      method: 'post',
+      path: '/api/enquiries/:id/acknowledgement-error',
+      summary: 'Report an error in the acknowledgement letter within 24 hours of its issue (to the associate, for an associate centre; C29)',
+      access: centreStaff,
+      body: z.object({ description: z.string().trim().min(1, 'say what is wrong').max(2000) }),
+      handler: async ({ params, user, body }) => {
+        const row = await findVisible(user!, params.id);
+        const { description } = body as { description: string };
+        return visibleDocuments(user!, await handleOf(row).executeUpdate(messages.reportAcknowledgementError, { args: [{ by: 'centre', description, actor: actorOf(user!) }] }));
+      },
+    }),
+
+    route({
       method: 'get',
       path: '/api/documents/:id',
-      summary: "Download a document of the user's centre",
-      access: [...centreStaff, 'board_staff'],
+      summary: "Download a document of the user's centre (released ones only for an associate centre, C29)",
+      access: [...centreStaff, 'board_staff', 'associate_staff'],
       handler: async ({ params, user, res }) => {
         if (!z.string().uuid().safeParse(params.id).success) throw notFound();
-        const doc = await deps.storage.getForCentre(params.id, user!.roles.includes('board_staff') ? null : (user!.centreNumber ?? '#'));
+        const u = user!;
+        const reader = u.roles.includes('board_staff')
+          ? ({ kind: 'board' } as const)
+          : u.roles.includes('associate_staff') && u.associateId
+            ? ({ kind: 'associate', associateId: u.associateId } as const)
+            : ({ kind: 'centre', centreNumber: u.centreNumber ?? '#' } as const);
+        const doc = await deps.storage.getFor(params.id, reader);
         if (!doc) throw notFound();
         res.setHeader('Content-Type', doc.contentType);
         res.setHeader('Content-Disposition', `attachment; filename="${doc.filename}"`);
@@ -399,7 +436,7 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteSpec[] {
         if (!Buffer.isBuffer(content) || content.length === 0 || content.subarray(0, 5).toString() !== '%PDF-') {
           throw new HttpError(400, 'Send the document as a PDF (Content-Type: application/pdf).', [{ field: 'body', rule: 'C19', message: 'The document must be a PDF file.' }]);
         }
-        const stored = await deps.storage.put({ key: `enquiry/${row.id}/${q.kind}`, kind: q.kind, centreNumber: row.centreNumber, enquiryId: row.id, filename: q.filename, contentType: 'application/pdf', content });
+        const stored = await deps.storage.put({ key: `enquiry/${row.id}/${q.kind}`, kind: q.kind, centreNumber: row.centreNumber, enquiryId: row.id, filename: q.filename, contentType: 'application/pdf', content, releasedToCentreAt: row.associateId ? null : new Date() });
         return handleOf(row).executeUpdate(messages.attachEnquiryDocument, { args: [{ kind: q.kind, documentId: stored.id, filename: stored.filename, actor: actorOf(user!) }] });
       },
     }),
