@@ -2,7 +2,6 @@
 // deterministic: no I/O, no clock, no randomness, no Node built-ins, so workflow code may import it. The caller
 // gathers the facts (syllabus, components, candidates, their results and other enquiries) and this module decides.
 import {
-  GROUP_SERVICES,
   OPEN_ENQUIRY_STATUSES,
   REVIEW_SERVICES,
   SERVICES,
@@ -227,13 +226,15 @@ export function checkEnquiryDraft(draft: EnquiryDraft, facts: EnquiryFacts): Rul
   // --- Each candidate of the enquiry (C10, C7, C9, C13) --------------------------------------------------------
   for (const c of members) {
     const who = candidateLabel(c.candidate);
-    if (service && GROUP_SERVICES.includes(service) && c.candidate.portfolioOfEvidence) {
+    // C10: a Service 9 group is chosen by the centre, so a portfolio-of-evidence candidate in it is refused. Service 5
+    // takes the whole group automatically: refusing it for one such candidate would deny the service to everyone
+    // else, so those candidates are simply not part of the re-moderation (the group facts still list them).
+    if (service === '9' && c.candidate.portfolioOfEvidence) {
       add(
         'C10',
         'candidateNumbers',
         `${who} submitted a portfolio of evidence, and ${serviceName} is a group service, which candidates who ` +
-          `submitted a portfolio of evidence cannot take part in.` +
-          (service === '9' ? ' Remove them from the group.' : ''),
+          `submitted a portfolio of evidence cannot take part in. Remove them from the group.`,
       );
     }
     if (service === 'XQ') {

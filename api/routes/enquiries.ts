@@ -293,6 +293,27 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteSpec[] {
     }),
 
     route({
+      method: 'get',
+      path: '/api/enquiries/:id/submission-check',
+      summary: 'Before the declarations: the rules the draft breaks and which candidates already have open enquiries (C6, C23)',
+      access: centreStaff,
+      handler: async ({ params, user }) => {
+        const row = await findVisible(user!, params.id);
+        const state = row.state as EnquiryState;
+        const facts = await loadEnquiryFacts(db, { enquiryId: row.id, centreNumber: row.centreNumber, seriesId: row.seriesId, draft: state.draft });
+        const open = candidatesWithOpenEnquiries(facts);
+        return {
+          violations: checkEnquiryDraft(state.draft, facts),
+          candidatesWithOpenEnquiries: open,
+          warning:
+            open.length > 0 && state.draft.service === '9'
+              ? `Candidates ${open.map((o) => o.candidateNumber).join(', ')} have other enquiries open. You can go back and choose others, or submit: the report will wait (Pending) until those enquiries finish. [C6]`
+              : null,
+        };
+      },
+    }),
+
+    route({
       method: 'post',
       path: '/api/enquiries/:id/submit',
       summary: 'Submit a draft with both declarations ticked (C24)',

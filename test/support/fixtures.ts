@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client';
-import { candidates, centres, componentResults, components, entries, fees, qualifications, series, syllabuses, users } from '../../db/schema';
+import { associates, candidates, centres, componentResults, components, entries, fees, qualifications, series, syllabuses, users } from '../../db/schema';
 import { hashPassword } from '../../api/passwords';
 
 // Each test builds its own small world of data with unique keys, so tests never depend on the demo data or on
@@ -28,11 +28,15 @@ export interface Fixture {
   assessedCandidate: string; // assessed mark on maths 11
   portfolioCandidate: string;
   xGradeCandidate: string;
+  /** Set when made with { associate: true }: the centre is an associate centre of this associate (C17, C29). */
+  associateId: string | null;
+  associateEmail: string;
+  associateStaff: string;
 }
 
 const suffix = () => randomBytes(3).toString('hex').toUpperCase();
 
-export async function createFixture(db: Db, opts: { deadline?: string; candidates?: number } = {}): Promise<Fixture> {
+export async function createFixture(db: Db, opts: { deadline?: string; candidates?: number; associate?: boolean } = {}): Promise<Fixture> {
   passwordHash ??= hashPassword(PASSWORD);
   const hash = await passwordHash;
   const id = suffix();
@@ -54,6 +58,9 @@ export async function createFixture(db: Db, opts: { deadline?: string; candidate
     assessedCandidate: '0004',
     portfolioCandidate: '0005',
     xGradeCandidate: '0006',
+    associateId: opts.associate ? `AS${id}` : null,
+    associateEmail: `associate-${id.toLowerCase()}@associate.example`,
+    associateStaff: `staff-${id.toLowerCase()}@associate.example`,
   };
   const count = opts.candidates ?? 20;
   f.candidateNumbers = Array.from({ length: count }, (_, i) => String(i + 1).padStart(4, '0'));
@@ -71,7 +78,11 @@ export async function createFixture(db: Db, opts: { deadline?: string; candidate
   await db.insert(fees).values(
     Object.entries({ '1': 3500, '1S': 5000, '2': 6000, '2S': 7500, '5': 15000, '9': 20000, XQ: 1000, amendment: 2500 }).map(([item, amountPence]) => ({ seriesId, item, amountPence })),
   );
-  await db.insert(centres).values({ number: centreNumber, name: `Test Centre ${id}`, email: f.centreEmail, timeZone: 'Europe/London' });
+  if (f.associateId) {
+    await db.insert(associates).values({ id: f.associateId, name: `Associate ${id}`, email: f.associateEmail });
+    await db.insert(users).values({ email: f.associateStaff, name: 'Ash Associate', passwordHash: hash, roles: ['associate_staff'], associateId: f.associateId });
+  }
+  await db.insert(centres).values({ number: centreNumber, name: `Test Centre ${id}`, email: f.centreEmail, timeZone: 'Europe/London', associateId: f.associateId });
   await db.insert(users).values([
     { email: f.officer, name: 'Olive Officer', passwordHash: hash, roles: ['exams_officer'], centreNumber },
     { email: f.headOfCentre, name: 'Hal Head', passwordHash: hash, roles: ['head_of_centre'], centreNumber },
