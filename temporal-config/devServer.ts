@@ -13,6 +13,8 @@ export interface DevServerOptions {
   namespace: string;
   headless?: boolean;
   logFile: string;
+  /** SQLite pragmas for the file, e.g. journal_mode=wal. */
+  sqlitePragmas?: string[];
 }
 
 export interface DevServer {
@@ -35,6 +37,7 @@ const CLI_TYPE_NAMES: Record<string, string> = {
 export function devServerArgs(o: DevServerOptions): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--namespace', o.namespace, '--log-level', 'warn'];
   if (o.dbFile) args.push('--db-filename', o.dbFile);
+  for (const p of o.sqlitePragmas ?? []) args.push('--sqlite-pragma', p);
   if (o.headless) args.push('--headless');
   else args.push('--ui-port', String(o.uiPort));
   for (const key of ALL_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
