@@ -7,6 +7,7 @@ import {
   proxyActivities,
   getExternalWorkflowHandle,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -25,7 +26,9 @@ import type {
 import * as messages from './messages';
 import { EnquiryNumber, EnquiryService, EnquiryStatus as EnquiryStatusKey, SyllabusCode } from './searchAttributes';
 
-// Reads and small writes to PostgreSQL: short timeouts, quick retries.
+// Reads and small writes to PostgreSQL: short timeouts, quick retries. Ordinary activities, not local ones: with
+// local activities, handlers racing the main body for the lock ordered their commands differently on replay
+// (recorded histories failed to replay), so local activities wait for a design that cannot race (issue 9).
 const db = proxyActivities<EnquiryActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
@@ -71,8 +74,6 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
     timeline: [],
     version: 0,
   };
-  // Bumped when another enquiry reports that it finished, to wake the main loop (C5, C6).
-  let wake = 0;
   const { timings } = input;
 
   // --- helpers -------------------------------------------------------------------------------------------------
@@ -175,6 +176,9 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
     state.status = 'Submitted';
     state.submittedAt = now();
     state.ackAlertAt = await db.addWorkingDays({ from: state.submittedAt, days: timings.ackAlertWorkingDays, seriesId: state.seriesId });
+    // C25: no enquiry number within 24 hours, or no acknowledgement within 2 working days, raises an alert.
+    at(Date.parse(state.submittedAt) + timings.numberAlertMs, () => state.status === 'Submitted', () => addAlert('no-number-24h'));
+    at(Date.parse(state.ackAlertAt), () => state.status === 'Submitted' || state.status === 'Received', () => addAlert('no-ack-2-working-days'));
     await record(kind, actor, { feePence: state.feePence });
     await io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:submitted`, state });
   };
@@ -271,6 +275,8 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
         state.enquiryNumber = await db.assignEnquiryNumber({ enquiryId: state.enquiryId });
         state.status = 'Received';
         state.receivedAt = now();
+        // C16: an outcome later than the turnaround after receipt is flagged to board staff.
+        at(Date.now() + timings.turnaroundMs, () => state.status === 'Received' || state.status === 'Acknowledged', () => addAlert('turnaround-overdue'));
         if (state.draft.note.trim() === '') {
           // C23: a blank note becomes "series, syllabus and enquiry number".
           state.draft = { ...state.draft, note: `${state.seriesId} ${state.draft.syllabusCode} ${state.enquiryNumber}` };
@@ -290,6 +296,7 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
         state.status = 'Acknowledged';
         state.acknowledgedAt = now();
         state.amendableUntil = new Date(Date.now() + timings.amendmentWindowMs).toISOString();
+        at(Date.parse(state.amendableUntil), () => state.status === 'Acknowledged', () => record('amendment-window-closed', null));
         await record('acknowledged', actor, { amendableUntil: state.amendableUntil });
         return state;
       }),
@@ -525,74 +532,52 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
   });
   setHandler(messages.blockerFinished, ({ enquiryId }) => {
     state.waitingFor = state.waitingFor.filter((b) => b.enquiryId !== enquiryId);
-    wake += 1;
   });
 
   // --- timers --------------------------------------------------------------------------------------------------
+  // Each timer starts once, at the business event that causes it, and when it fires it acts only if it still
+  // applies. Timers are never re-armed on other changes, so the same timers are made on replay whatever the
+  // activation boundaries (a loop that re-armed a timeout on every change failed replay with local activities).
 
-  interface Due { at: number; fire: () => Promise<void> }
-  const nextDue = (): Due | null => {
-    const dues: Due[] = [];
-    if (state.status === 'Saved') {
-      // C21: after the deadline nothing can be submitted; the draft is closed.
-      dues.push({ at: Date.parse(state.deadline), fire: async () => { state.status = 'Closed'; await record('closed-at-deadline', null); } });
-    }
-    if (state.status === 'AwaitingApproval') {
-      // The series deadline still applies to an enquiry waiting for its associate.
-      dues.push({
-        at: Date.parse(state.deadline),
-        fire: async () => {
-          state.status = 'Closed';
-          await db.releaseClaims({ enquiryId: state.enquiryId });
-          await record('closed-at-deadline', null);
-        },
-      });
-      if (timings.approvalWarningMs !== undefined && !state.alerts.includes('approval-deadline-near')) {
-        dues.push({
-          at: Date.parse(state.deadline) - timings.approvalWarningMs,
-          fire: async () => {
-            state.alerts.push('approval-deadline-near');
-            await record('alert', null, { alert: 'approval-deadline-near' });
-            await io.sendEnquiryNotice({
-              businessKey: `enquiry:${state.enquiryId}:alert:approval-deadline-near`,
-              state,
-              audience: ['associate', 'centre'],
-              subject: `Enquiry still awaiting approval: the deadline is ${state.deadline}`,
-              text: `The enquiry of centre ${state.centreNumber} (${state.draft.service}, syllabus ${state.draft.syllabusCode}) is still awaiting the associate's approval. It will be closed at the series deadline, ${state.deadline}.`,
-            });
-          },
-        });
-      }
-    }
-    if (state.status === 'Submitted' && state.submittedAt && !state.alerts.includes('no-number-24h')) {
-      dues.push({ at: Date.parse(state.submittedAt) + timings.numberAlertMs, fire: () => addAlert('no-number-24h') });
-    }
-    if ((state.status === 'Submitted' || state.status === 'Received') && state.ackAlertAt && !state.alerts.includes('no-ack-2-working-days')) {
-      dues.push({ at: Date.parse(state.ackAlertAt), fire: () => addAlert('no-ack-2-working-days') });
-    }
-    if ((state.status === 'Received' || state.status === 'Acknowledged') && state.receivedAt && !state.alerts.includes('turnaround-overdue')) {
-      dues.push({ at: Date.parse(state.receivedAt) + timings.turnaroundMs, fire: () => addAlert('turnaround-overdue') });
-    }
-    if (state.status === 'Acknowledged' && state.amendableUntil && !state.timeline.some((e) => e.kind === 'amendment-window-closed')) {
-      dues.push({ at: Date.parse(state.amendableUntil), fire: () => record('amendment-window-closed', null) });
-    }
-    dues.sort((a, b) => a.at - b.at);
-    return dues[0] ?? null;
+  const at = (instant: number, applies: () => boolean, fire: () => Promise<void>): void => {
+    void sleep(Math.max(1, instant - Date.now())).then(() =>
+      exclusive(async () => {
+        if (applies()) await fire();
+      }),
+    );
+  };
+
+  const closeAtDeadline = async () => {
+    // C21: after the deadline nothing can be submitted; a draft, or an enquiry still awaiting approval, is closed.
+    if (state.status === 'AwaitingApproval') await db.releaseClaims({ enquiryId: state.enquiryId });
+    state.status = 'Closed';
+    await record('closed-at-deadline', null);
+  };
+
+  const warnApprovalDeadline = async () => {
+    state.alerts.push('approval-deadline-near');
+    await record('alert', null, { alert: 'approval-deadline-near' });
+    await io.sendEnquiryNotice({
+      businessKey: `enquiry:${state.enquiryId}:alert:approval-deadline-near`,
+      state,
+      audience: ['associate', 'centre'],
+      subject: `Enquiry still awaiting approval: the deadline is ${state.deadline}`,
+      text: `The enquiry of centre ${state.centreNumber} (${state.draft.service}, syllabus ${state.draft.syllabusCode}) is still awaiting the associate's approval. It will be closed at the series deadline, ${state.deadline}.`,
+    });
   };
 
   await exclusive(() => record('created', { userId: input.actor, name: 'centre' }));
+  at(Date.parse(state.deadline), () => state.status === 'Saved' || state.status === 'AwaitingApproval', closeAtDeadline);
+  if (state.associateId && timings.approvalWarningMs !== undefined) {
+    at(Date.parse(state.deadline) - timings.approvalWarningMs, () => state.status === 'AwaitingApproval', warnApprovalDeadline);
+  }
 
-  while (!TERMINAL.includes(state.status)) {
-    if (state.status === 'Pending' && state.waitingFor.length === 0) {
-      await exclusive(() => markSubmitted(null, 'left-pending'));
-      continue;
-    }
-    const seen = state.version;
-    const seenWake = wake;
-    const due = nextDue();
-    const settled = () => (state.version !== seen || wake !== seenWake) && !busy;
-    const changed = due ? await condition(settled, Math.max(1, due.at - Date.now())) : (await condition(settled), true);
-    if (!changed && due && !busy) await exclusive(due.fire);
+  // Handlers and timers do the work; the main body only waits for the end, or for a Pending group enquiry's
+  // last blocking enquiry to finish (C6).
+  for (;;) {
+    await condition(() => !busy && (TERMINAL.includes(state.status) || (state.status === 'Pending' && state.waitingFor.length === 0)));
+    if (TERMINAL.includes(state.status)) break;
+    await exclusive(() => markSubmitted(null, 'left-pending'));
   }
   // Group enquiries waiting for this one can go on now (C5, C6).
   for (const waiter of state.waiters) await tellWaiter(waiter);

@@ -274,8 +274,8 @@ describe('board queue, search and access', () => {
 
 describe('timers', () => {
   it('[C20] amending within the window is free; after it, the amendment fee is charged', async () => {
-    const short = await signIn(world.appWith({ amendmentWindowMs: 2500 }), f.officer, PASSWORD);
-    const shortBoard = await signIn(world.appWith({ amendmentWindowMs: 2500 }), f.boardStaff, PASSWORD);
+    const short = await signIn(world.appWith({ amendmentWindowMs: 6000 }), f.officer, PASSWORD);
+    const shortBoard = await signIn(world.appWith({ amendmentWindowMs: 6000 }), f.boardStaff, PASSWORD);
     const res = await short.post('/api/enquiries', { seriesId: f.seriesId, draft: draft({ candidateNumbers: ['0021'], componentCodes: ['11'] }) });
     const id = res.body.enquiryId;
     await short.post(`/api/enquiries/${id}/submit`, { declarations: [true, true] }).expect(200);

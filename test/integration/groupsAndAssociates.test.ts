@@ -284,7 +284,7 @@ describe('associates', () => {
       args: [{
         enquiryId, centreNumber: f.centreNumber, associateId: f.associateId, seriesId: f.seriesId, actor: 'test',
         draft: { service: '1', syllabusCode: f.maths, componentCodes: ['11'], candidateNumbers: ['0014'], note: '' },
-        timings: { ...DEFAULT_ENQUIRY_POLICY, deadline: new Date(Date.now() + 4000).toISOString(), approvalWarningMs: 2500 },
+        timings: { ...DEFAULT_ENQUIRY_POLICY, deadline: new Date(Date.now() + 8000).toISOString(), approvalWarningMs: 5000 },
       }],
     });
     await waitForStatus(enquiryId, 'Saved');
