@@ -1,0 +1,48 @@
+// Who may call what: the expected authorisation of every API route, kept as data apart from the route table, so
+// that widening a route's roles by mistake fails a test. A route missing here also fails the test.
+// Roles: exams_officer, exams_manager, exams_assistant, head_of_centre (centre staff), associate_staff, board_staff,
+// teacher. 'public' means anyone, signed in or not.
+
+const CENTRE = ['exams_officer', 'exams_manager', 'exams_assistant', 'head_of_centre'];
+const BOARD = ['board_staff'];
+const ASSOCIATE = ['associate_staff'];
+
+export const AUTHORISATION: Record<string, 'public' | string[]> = {
+  'POST /api/session': 'public',
+  'GET /api/session': 'public',
+  'DELETE /api/session': 'public',
+
+  'GET /api/series/:seriesId/enquiries/services': CENTRE,
+  'GET /api/series/:seriesId/enquiries/candidates': CENTRE,
+  'POST /api/enquiries': CENTRE,
+  'GET /api/enquiries': [...CENTRE, ...BOARD, ...ASSOCIATE],
+  'GET /api/enquiries/:id': [...CENTRE, ...BOARD, ...ASSOCIATE],
+  'PUT /api/enquiries/:id': CENTRE,
+  'DELETE /api/enquiries/:id': CENTRE,
+  'GET /api/enquiries/:id/submission-check': CENTRE,
+  'POST /api/enquiries/:id/submit': CENTRE,
+  'POST /api/enquiries/:id/amend': CENTRE,
+  'POST /api/enquiries/:id/cancel': CENTRE,
+  'POST /api/enquiries/:id/acknowledgement-error': CENTRE,
+  'GET /api/documents/:id': [...CENTRE, ...BOARD, ...ASSOCIATE],
+
+  'GET /api/board/enquiries': BOARD,
+  'POST /api/board/enquiries/receive-next': BOARD,
+  'POST /api/board/enquiries/:id/receive': BOARD,
+  'POST /api/board/enquiries/:id/acknowledge': BOARD,
+  'POST /api/board/enquiries/:id/outcome': BOARD,
+  'POST /api/board/enquiries/:id/documents': BOARD,
+  'POST /api/board/enquiries/:id/extend': BOARD,
+  'POST /api/board/series/:seriesId/calendar': BOARD,
+  'GET /api/board/series/:seriesId/calendar': BOARD,
+  'PUT /api/board/series/:seriesId/calendar': BOARD,
+  'GET /api/invoices': CENTRE,
+
+  'GET /api/associate/approvals': ASSOCIATE,
+  'GET /api/associate/documents': ASSOCIATE,
+  'POST /api/associate/enquiries/:id/approve': ASSOCIATE,
+  'POST /api/associate/enquiries/:id/reject': ASSOCIATE,
+  'POST /api/associate/release': ASSOCIATE,
+  'POST /api/associate/enquiries/:id/acknowledgement-error': ASSOCIATE,
+
+};
