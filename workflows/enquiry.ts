@@ -99,15 +99,19 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
   };
   const withinAmendmentWindow = () => state.amendableUntil === null || Date.now() <= Date.parse(state.amendableUntil);
 
-  // One person action at a time: a handler that waits on an activity must not interleave with another.
-  let busy = false;
+  // One person action (or timer) at a time, in arrival order: a handler that waits on an activity must not
+  // interleave with another. A ticket lock, because with a plain flag every waiter's condition turns true in the
+  // same pass when the flag clears, and they all enter together.
+  let nextTicket = 0;
+  let nowServing = 0;
+  const idle = () => nowServing === nextTicket;
   const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
-    await condition(() => !busy);
-    busy = true;
+    const ticket = nextTicket++;
+    await condition(() => nowServing === ticket);
     try {
       return await fn();
     } finally {
-      busy = false;
+      nowServing += 1;
     }
   };
 
@@ -134,17 +138,24 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
     if (violations.length > 0) refuse(violations);
   };
 
+  // Mail goes out in the background: the person who acted gets the answer at once, and an SMTP outage delays the
+  // email, never the enquiry. The workflow waits for every one before it ends.
+  const background: Promise<unknown>[] = [];
+  const inBackground = (p: Promise<unknown>) => {
+    background.push(p);
+  };
+
   const addAlert = async (alert: EnquiryAlert) => {
     if (state.alerts.includes(alert)) return;
     state.alerts.push(alert);
     await record('alert', null, { alert });
-    await io.notifyBoard({ businessKey: `enquiry:${state.enquiryId}:alert:${alert}`, state, alert });
+    inBackground(io.notifyBoard({ businessKey: `enquiry:${state.enquiryId}:alert:${alert}`, state, alert }));
   };
 
   const issueDocument = async (kind: 'Ack' | 'Out' | 'SoR', grade?: CandidateGrade) => {
     const doc = await io.renderEnquiryLetter({ state, kind, grade });
     if (!state.documents.some((d) => d.documentId === doc.documentId)) state.documents.push(doc);
-    await io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:document:${doc.kind}:${doc.candidateNumber ?? ''}`, state, document: doc });
+    inBackground(io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:document:${doc.kind}:${doc.candidateNumber ?? ''}`, state, document: doc }));
   };
 
   const completeIfReady = async () => {
@@ -180,7 +191,7 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
     at(Date.parse(state.submittedAt) + timings.numberAlertMs, () => state.status === 'Submitted', () => addAlert('no-number-24h'));
     at(Date.parse(state.ackAlertAt), () => state.status === 'Submitted' || state.status === 'Received', () => addAlert('no-ack-2-working-days'));
     await record(kind, actor, { feePence: state.feePence });
-    await io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:submitted`, state });
+    inBackground(io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:submitted`, state }));
   };
 
   /** The enquiry goes to the board: at once, or for Service 9 once its candidates' other enquiries finish (C6). */
@@ -204,6 +215,8 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
       exclusive(async () => {
         requireStatus(['Saved'], 'edited as a draft');
         requireBeforeDeadline();
+        // The same draft saved again (a repeated request) changes nothing and records nothing.
+        if (JSON.stringify(draft) === JSON.stringify(state.draft) && state.timeline.some((e) => e.kind === 'saved')) return state;
         const previous = state.draft;
         state.draft = draft;
         try {
@@ -252,13 +265,13 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
           // C17: an associate centre's enquiry goes to its associate, who approves or rejects it.
           state.status = 'AwaitingApproval';
           await record('sent-to-associate', args.actor, { feePence: state.feePence });
-          await io.sendEnquiryNotice({
+          inBackground(io.sendEnquiryNotice({
             businessKey: `enquiry:${state.enquiryId}:awaiting-approval`,
             state,
             audience: ['associate'],
             subject: `Enquiry awaiting your approval: centre ${state.centreNumber}, ${state.draft.syllabusCode}`,
             text: `Centre ${state.centreNumber} submitted an enquiry (${state.draft.service}, syllabus ${state.draft.syllabusCode}) for your approval.`,
-          });
+          }));
           return state;
         }
         await enterBoardQueue(args.actor);
@@ -344,7 +357,7 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
         state.status = 'Cancelled';
         await db.releaseClaims({ enquiryId: state.enquiryId });
         await record('cancelled', actor, { feePence: state.feePence });
-        await io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:cancelled`, state });
+        inBackground(io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:cancelled`, state }));
         return state;
       }),
     { validator: (_args) => requireStatus(amendable, 'cancelled') },
@@ -408,7 +421,7 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
         const doc = { kind: args.kind, documentId: args.documentId, filename: args.filename, releasedAt: state.associateId ? null : now() };
         if (!state.documents.some((d) => d.documentId === doc.documentId)) state.documents.push(doc);
         await record('document', args.actor, { kind: args.kind, filename: args.filename });
-        await io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:document:${args.kind}:`, state, document: doc });
+        inBackground(io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:document:${args.kind}:`, state, document: doc }));
         await completeIfReady();
         return state;
       }),
@@ -459,13 +472,13 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
         state.rejectionReason = args.reason.trim();
         await db.releaseClaims({ enquiryId: state.enquiryId });
         await record('rejected', args.actor, { reason: state.rejectionReason });
-        await io.sendEnquiryNotice({
+        inBackground(io.sendEnquiryNotice({
           businessKey: `enquiry:${state.enquiryId}:rejected`,
           state,
           audience: ['centre'],
           subject: `Enquiry rejected by your associate: ${state.draft.syllabusCode}`,
           text: `Your associate rejected your enquiry (${state.draft.service}, syllabus ${state.draft.syllabusCode}). Reason: ${state.rejectionReason}`,
-        });
+        }));
         return state;
       }),
     { validator: validateReject },
@@ -485,7 +498,7 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
         const releasedAt = await db.releaseDocuments({ documentIds: docs.map((d) => d.documentId) });
         for (const d of docs) d.releasedAt = releasedAt;
         await record('released', args.actor, { kinds: docs.map((d) => d.kind) });
-        for (const d of docs) await io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:released:${d.documentId}`, state, document: d, released: true });
+        for (const d of docs) inBackground(io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:released:${d.documentId}`, state, document: d, released: true }));
         return state;
       }),
     { validator: validateRelease },
@@ -509,13 +522,13 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
         await record('ack-error-reported', args.actor, { by: args.by });
         // An associate centre tells its associate; the associate (or any other centre) tells the board.
         const audience = args.by === 'centre' && state.associateId ? (['associate'] as const) : (['board'] as const);
-        await io.sendEnquiryNotice({
+        inBackground(io.sendEnquiryNotice({
           businessKey: `enquiry:${state.enquiryId}:ack-error:${state.ackErrors.length}`,
           state,
           audience: [...audience],
           subject: `Error reported in acknowledgement ${state.enquiryNumber ?? ''}`,
           text: `The ${args.by} reports an error in the acknowledgement letter of enquiry ${state.enquiryNumber ?? state.enquiryId}: ${args.description.trim()}`,
-        });
+        }));
         return state;
       }),
     { validator: validateAckError },
@@ -557,13 +570,13 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
   const warnApprovalDeadline = async () => {
     state.alerts.push('approval-deadline-near');
     await record('alert', null, { alert: 'approval-deadline-near' });
-    await io.sendEnquiryNotice({
+    inBackground(io.sendEnquiryNotice({
       businessKey: `enquiry:${state.enquiryId}:alert:approval-deadline-near`,
       state,
       audience: ['associate', 'centre'],
       subject: `Enquiry still awaiting approval: the deadline is ${state.deadline}`,
       text: `The enquiry of centre ${state.centreNumber} (${state.draft.service}, syllabus ${state.draft.syllabusCode}) is still awaiting the associate's approval. It will be closed at the series deadline, ${state.deadline}.`,
-    });
+    }));
   };
 
   await exclusive(() => record('created', { userId: input.actor, name: 'centre' }));
@@ -575,12 +588,13 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
   // Handlers and timers do the work; the main body only waits for the end, or for a Pending group enquiry's
   // last blocking enquiry to finish (C6).
   for (;;) {
-    await condition(() => !busy && (TERMINAL.includes(state.status) || (state.status === 'Pending' && state.waitingFor.length === 0)));
+    await condition(() => idle() && (TERMINAL.includes(state.status) || (state.status === 'Pending' && state.waitingFor.length === 0)));
     if (TERMINAL.includes(state.status)) break;
     await exclusive(() => markSubmitted(null, 'left-pending'));
   }
   // Group enquiries waiting for this one can go on now (C5, C6).
   for (const waiter of state.waiters) await tellWaiter(waiter);
+  await Promise.all(background);
   await condition(allHandlersFinished);
   return state;
 }

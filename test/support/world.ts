@@ -31,14 +31,14 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(opts: { policy?: Partial<EnquiryPolicy> } = {}): Promise<World> {
+export async function startWorld(opts: { policy?: Partial<EnquiryPolicy>; smtpUrl?: string } = {}): Promise<World> {
   quietTemporalRuntime();
   const env = process.env;
   const database = createDatabase(env.TEST_DATABASE_URL!, 10);
   const log = createLogger('test', 'silent');
   const taskQueue = `test-${randomUUID()}`;
   const pdf = createPdfRenderer({ chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
-  const mailer = createMailer({ db: database.db, smtpUrl: env.TEST_SMTP_URL!, from: 'Results Office <no-reply@examboard.example>' });
+  const mailer = createMailer({ db: database.db, smtpUrl: opts.smtpUrl ?? env.TEST_SMTP_URL!, from: 'Results Office <no-reply@examboard.example>' });
   const nativeConnection = await NativeConnection.connect({ address: env.TEST_TEMPORAL_ADDRESS! });
   const worker = await createWorker({
     connection: nativeConnection,
@@ -85,7 +85,7 @@ export async function startWorld(opts: { policy?: Partial<EnquiryPolicy> } = {})
 }
 
 /** A signed-in HTTP client: keeps the session cookie and sends the CSRF token with every change. */
-export async function signIn(app: World['app'], email: string, password: string) {
+export async function signIn(app: World['app'] | string, email: string, password: string) {
   const agent = request.agent(app);
   const first = await agent.get('/api/csrf-token').expect(200);
   const res = await agent.post('/api/session').set('x-csrf-token', first.body.csrfToken).send({ email, password });
@@ -110,6 +110,19 @@ export async function recordHistory(temporal: Client, workflowId: string, name: 
   if (!process.env.RECORD_HISTORIES) return;
   const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
   fs.writeFileSync(path.join(__dirname, '..', 'histories', `${name}.json`), historyToJSON(history));
+}
+
+/** Runs `fn` over `items` with at most `size` at a time. */
+export async function inPool<T>(items: T[], size: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
 }
 
 /** Polls until `fn` returns a value that is not undefined (for results that arrive a moment later, like mail). */
