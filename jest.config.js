@@ -7,4 +7,6 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   testTimeout: 120000,
   maxWorkers: 2,
+  // A leaked handle (a keep-alive socket, a child's pipe) must never hang CI; jest still names it in its warning.
+  forceExit: true,
 };

@@ -52,7 +52,9 @@ async function main() {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: { db: database.db, mailer, pdf, publicUrl: config.PUBLIC_URL, boardEmail: config.BOARD_EMAIL },
+      deps: { db: database.db, mailer, pdf, publicUrl: config.PUBLIC_URL, boardEmail: config.BOARD_EMAIL, hashConcurrency: config.LETTER_HASH_CONCURRENCY },
+      // A prebuilt bundle makes a restart take a second instead of a bundling pass (tests and benchmarks use it).
+      workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
     });
     log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
     await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks finish

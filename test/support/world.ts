@@ -73,7 +73,7 @@ export async function startWorld(opts: { policy?: Partial<EnquiryPolicy>; smtpUr
       return (await readSink(env.TEST_SMTP_SINK_DIR!)).filter((m) => m.to.includes(address));
     },
     async close() {
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await pdf.close();
       mailer.close();
