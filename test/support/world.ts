@@ -31,7 +31,7 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(opts: { policy?: Partial<EnquiryPolicy>; smtpUrl?: string } = {}): Promise<World> {
+export async function startWorld(opts: { policy?: Partial<EnquiryPolicy>; smtpUrl?: string; temporalAddress?: string } = {}): Promise<World> {
   quietTemporalRuntime();
   const env = process.env;
   const database = createDatabase(env.TEST_DATABASE_URL!, 10);
@@ -39,7 +39,8 @@ export async function startWorld(opts: { policy?: Partial<EnquiryPolicy>; smtpUr
   const taskQueue = `test-${randomUUID()}`;
   const pdf = createPdfRenderer({ chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
   const mailer = createMailer({ db: database.db, smtpUrl: opts.smtpUrl ?? env.TEST_SMTP_URL!, from: 'Results Office <no-reply@examboard.example>' });
-  const nativeConnection = await NativeConnection.connect({ address: env.TEST_TEMPORAL_ADDRESS! });
+  const temporalAddress = opts.temporalAddress ?? env.TEST_TEMPORAL_ADDRESS!;
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: 'results-office',
@@ -48,7 +49,7 @@ export async function startWorld(opts: { policy?: Partial<EnquiryPolicy>; smtpUr
     workflowBundlePath: env.TEST_WORKFLOW_BUNDLE,
   });
   const running = worker.run();
-  const connection = await Connection.connect({ address: env.TEST_TEMPORAL_ADDRESS! });
+  const connection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection, namespace: 'results-office' });
   const appWith = (policy: Partial<EnquiryPolicy>) =>
     createApp({
