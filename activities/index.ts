@@ -1,9 +1,11 @@
 import type { Db } from '../db/client';
 import { createEnquiryActivities } from './enquiries';
 import { createInvoiceActivities } from './invoices';
+import { createResultsAccessActivities, type LetterFaults } from './resultsAccess';
 import type { Mailer } from './email/outbox';
 import type { PdfRenderer } from './letters/renderer';
 import { createDocumentStore } from './storage';
+import { createStudentAccountActivities } from './studentAccounts';
 
 export interface ActivityDeps {
   db: Db;
@@ -11,6 +13,10 @@ export interface ActivityDeps {
   pdf: PdfRenderer;
   publicUrl: string;
   boardEmail: string;
+  /** argon2 hashes at once for letter generation (default: one per core). */
+  hashConcurrency?: number;
+  /** Tests only: make a letter batch fail at a chosen point, as a crash would. */
+  letterFaults?: LetterFaults;
 }
 
 /** Every activity the worker registers, built from its dependencies (no global singletons). */
@@ -19,6 +25,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createEnquiryActivities({ ...deps, storage }),
     ...createInvoiceActivities({ ...deps, storage }),
+    ...createResultsAccessActivities({ db: deps.db, pdf: deps.pdf, publicUrl: deps.publicUrl, hashConcurrency: deps.hashConcurrency, faults: deps.letterFaults }),
+    ...createStudentAccountActivities({ db: deps.db, mailer: deps.mailer, pdf: deps.pdf, publicUrl: deps.publicUrl }),
   };
 }
 

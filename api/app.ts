@@ -16,9 +16,11 @@ import { errorHandler, notFound } from './errors';
 import { buildOpenApi } from './openapi';
 import { mount, type RouteSpec } from './routeTable';
 import { enquiryRoutes, type EnquiryPolicy } from './routes/enquiries';
+import { DEFAULT_RESULTS_ACCESS_POLICY, resultsAccessRoutes, type ResultsAccessPolicy } from './routes/resultsAccess';
 import { associateRoutes } from './routes/associates';
 import { seriesCalendarRoutes } from './routes/seriesCalendar';
 import { sessionRoutes } from './routes/session';
+import { DEFAULT_STUDENT_POLICY, studentAccountRoutes, type StudentPolicy } from './routes/studentAccounts';
 
 export interface AppDeps {
   db: Db;
@@ -28,8 +30,12 @@ export interface AppDeps {
   sessionSecret: string;
   publicUrl: string;
   enquiryPolicy: EnquiryPolicy;
+  /** Letter generation settings (batch size, concurrency, heartbeat); the defaults suit production. */
+  resultsAccessPolicy?: ResultsAccessPolicy;
   /** Development only: the SMTP sink's folder, shown at /dev/outbox. */
   smtpSinkDir?: string;
+  /** Student account imports, exports and codes (batch sizes, code lifetime, rate limits); the defaults suit production. */
+  studentPolicy?: StudentPolicy;
 }
 
 export function createApp(deps: AppDeps) {
@@ -86,8 +92,10 @@ export function createApp(deps: AppDeps) {
   const routes: RouteSpec[] = [
     ...sessionRoutes({ db: deps.db }),
     ...enquiryRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, storage, policy: deps.enquiryPolicy }),
+    ...resultsAccessRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, policy: deps.resultsAccessPolicy ?? DEFAULT_RESULTS_ACCESS_POLICY }),
     ...seriesCalendarRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }),
     ...associateRoutes({ db: deps.db, temporal: deps.temporal }),
+    ...studentAccountRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, publicUrl: deps.publicUrl, policy: deps.studentPolicy ?? DEFAULT_STUDENT_POLICY }),
   ];
   const api = express.Router();
   mount(api, routes);

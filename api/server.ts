@@ -4,6 +4,7 @@ import { loadConfig } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createApp } from './app';
 import { DEFAULT_ENQUIRY_POLICY } from './routes/enquiries';
+import { DEFAULT_RESULTS_ACCESS_POLICY } from './routes/resultsAccess';
 
 async function main() {
   const config = loadConfig();
@@ -19,6 +20,7 @@ async function main() {
     sessionSecret: config.SESSION_SECRET,
     publicUrl: config.PUBLIC_URL,
     enquiryPolicy: DEFAULT_ENQUIRY_POLICY,
+    resultsAccessPolicy: { ...DEFAULT_RESULTS_ACCESS_POLICY, batchSize: config.LETTER_BATCH_SIZE, batchConcurrency: config.LETTER_BATCH_CONCURRENCY },
     smtpSinkDir: config.NODE_ENV === 'production' ? undefined : config.SMTP_SINK_DIR,
   });
   const server = app.listen(config.PORT, '127.0.0.1', () => log.info({ url: config.PUBLIC_URL }, 'web started'));

@@ -15,6 +15,11 @@ const schema = z.object({
   /** Where alerts for board staff go (C16, C25). */
   BOARD_EMAIL: z.string().email().default('enquiries@examboard.example'),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /** argon2id hashes a worker computes at once while generating candidates' letters (issue 5); default: one per core. */
+  LETTER_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  /** Letters per batch activity and batches at once per generation (issue 5); the web gives them to the workflow. */
+  LETTER_BATCH_SIZE: z.coerce.number().int().min(1).max(2000).default(250),
+  LETTER_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),

@@ -16,3 +16,17 @@ export function accountLockWorkflowId(accountKind: string, accountId: string): s
 export function seriesCalendarWorkflowId(seriesId: string): string {
   return `series-calendar:${seriesId}`;
 }
+
+/** One studentImport workflow per upload; the upload id is made by the API once per upload. */
+export function studentImportWorkflowId(centreNumber: string, importId: string): string {
+  return `student-import:${centreNumber}:${importId}`;
+}
+
+export function studentExportWorkflowId(centreNumber: string, seriesId: string, exportId: string): string {
+  return `student-export:${centreNumber}:${seriesId}:${exportId}`;
+}
+
+/** One workflow per email of a staff action on a student account: the outbox key, so it runs once, ever. */
+export function studentEmailWorkflowId(businessKey: string): string {
+  return `student-email:${businessKey}`;
+}

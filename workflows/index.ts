@@ -2,3 +2,7 @@
 export { enquiryWorkflow } from './enquiry';
 export { seriesCalendarWorkflow } from './seriesCalendar';
 export { noopWorkflow } from './noop';
+export { resultsAccessWorkflow } from './resultsAccess';
+export { studentImportWorkflow } from './studentImport';
+export { studentExportWorkflow } from './studentExport';
+export { studentEmailWorkflow } from './studentEmail';

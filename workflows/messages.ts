@@ -16,6 +16,14 @@ import type {
   SubmitArgs,
   WaiterArgs,
 } from './enquiryTypes';
+import type {
+  DeleteLettersArgs,
+  ReissueArgs,
+  ResultsAccessProgress,
+  ResultsAccessState,
+  SaveSelectionArgs,
+  SetAccessArgs,
+} from './resultsAccessTypes';
 
 // Enquiry: centre actions.
 export const saveEnquiryDraft = defineUpdate<EnquiryState, [SaveDraftArgs]>('saveEnquiryDraft');
@@ -46,3 +54,18 @@ export const enquiryStateQuery = defineQuery<EnquiryState>('enquiryState');
 // Series calendar.
 export const seriesCalendarQuery = defineQuery<SeriesCalendarState>('seriesCalendar');
 export const changeInvoiceDate = defineUpdate<SeriesCalendarState, [{ invoiceAt: string }]>('changeInvoiceDate');
+
+// Results access (issue 5): centre actions on one centre and series (A4-A12, B11), and what the page shows.
+export const setResultsAccess = defineUpdate<ResultsAccessState, [SetAccessArgs]>('setResultsAccess');
+export const saveAccessSelection = defineUpdate<ResultsAccessState, [SaveSelectionArgs]>('saveAccessSelection');
+export const reissueCredentials = defineUpdate<ResultsAccessState, [ReissueArgs]>('reissueCredentials');
+export const deleteLetterFiles = defineUpdate<ResultsAccessState, [DeleteLettersArgs]>('deleteLetterFiles');
+export const resultsAccessStateQuery = defineQuery<ResultsAccessState>('resultsAccessState');
+export const resultsAccessProgressQuery = defineQuery<ResultsAccessProgress>('resultsAccessProgress');
+
+// Student accounts (issue 7): the import and export jobs' progress and state, and cancelling an import (D2, D3).
+import type { Actor as StudentJobActor, StudentExportState, StudentImportProgress, StudentImportState } from './studentTypes';
+export const studentImportStateQuery = defineQuery<StudentImportState>('studentImportState');
+export const studentImportProgressQuery = defineQuery<StudentImportProgress>('studentImportProgress');
+export const cancelStudentImport = defineUpdate<StudentImportState, [{ actor: StudentJobActor }]>('cancelStudentImport');
+export const studentExportStateQuery = defineQuery<StudentExportState>('studentExportState');

@@ -11,6 +11,8 @@ export const EnquiryNumber = defineSearchAttributeKey('EnquiryNumber', 'INT');
 export const AccessMode = defineSearchAttributeKey('AccessMode', 'KEYWORD');
 export const AccountKind = defineSearchAttributeKey('AccountKind', 'KEYWORD');
 export const AccountId = defineSearchAttributeKey('AccountId', 'KEYWORD');
+/** The phase of a student import or export job (issue 7): reading, validating, creating, sending, completed, ... */
+export const StudentJobPhase = defineSearchAttributeKey('StudentJobPhase', 'KEYWORD');
 
 /** Every key above with the type name the Temporal CLI expects, for registration at server start. */
 export const ALL_SEARCH_ATTRIBUTES = [
@@ -23,4 +25,5 @@ export const ALL_SEARCH_ATTRIBUTES = [
   AccessMode,
   AccountKind,
   AccountId,
+  StudentJobPhase,
 ];

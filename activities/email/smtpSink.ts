@@ -33,6 +33,8 @@ export async function startSmtpSink(opts: { dir: string; port: number }): Promis
       });
     },
   });
+  // A client that drops its connection must never take the process down with it.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, '127.0.0.1', () => resolve());

@@ -408,10 +408,17 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteSpec[] {
     route({
       method: 'post',
       path: '/api/board/enquiries/receive-next',
-      summary: 'Receive the oldest submitted enquiry: enquiry numbers follow the order of receipt (C15)',
+      summary: 'Receive the oldest submitted enquiry, of one series if given: enquiry numbers follow the order of receipt (C15)',
       access: board,
-      handler: async ({ user }) => {
-        const [next] = await db.select().from(enquiries).where(eq(enquiries.status, 'Submitted')).orderBy(asc(enquiries.submittedAt), asc(enquiries.id)).limit(1);
+      query: z.object({ seriesId: z.string().trim().min(1).optional() }),
+      handler: async ({ user, query }) => {
+        const { seriesId } = query as { seriesId?: string };
+        const [next] = await db
+          .select()
+          .from(enquiries)
+          .where(and(eq(enquiries.status, 'Submitted'), seriesId ? eq(enquiries.seriesId, seriesId) : undefined))
+          .orderBy(asc(enquiries.submittedAt), asc(enquiries.id))
+          .limit(1);
         if (!next) throw new HttpError(404, 'No submitted enquiry is waiting.');
         return handleOf(next).executeUpdate(messages.receiveEnquiry, { args: [{ actor: actorOf(user!) }] });
       },

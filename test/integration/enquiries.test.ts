@@ -233,7 +233,7 @@ describe('board queue, search and access', () => {
     // Receive in queue order until all three have numbers.
     const numbers = new Map<string, number>();
     while (numbers.size < 3) {
-      const r = await board.post('/api/board/enquiries/receive-next').expect(200);
+      const r = await board.post(`/api/board/enquiries/receive-next?seriesId=${other.seriesId}`).expect(200);
       if (ids.includes(r.body.enquiryId)) numbers.set(r.body.enquiryId, r.body.enquiryNumber);
     }
     const got = ids.map((id) => numbers.get(id)!);

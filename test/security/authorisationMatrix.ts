@@ -6,6 +6,8 @@
 const CENTRE = ['exams_officer', 'exams_manager', 'exams_assistant', 'head_of_centre'];
 const BOARD = ['board_staff'];
 const ASSOCIATE = ['associate_staff'];
+/** D1: only exams officers, managers and assistants administer student accounts (not the head of centre). */
+const ADMINS = ['exams_officer', 'exams_manager', 'exams_assistant'];
 
 export const AUTHORISATION: Record<string, 'public' | string[]> = {
   'POST /api/session': 'public',
@@ -45,4 +47,40 @@ export const AUTHORISATION: Record<string, 'public' | string[]> = {
   'POST /api/associate/release': ASSOCIATE,
   'POST /api/associate/enquiries/:id/acknowledgement-error': ASSOCIATE,
 
+  // Candidate results website administration: the centre's staff only (A1-A13, B11).
+  'GET /api/results-access/series': CENTRE,
+  'GET /api/results-access/series/:seriesId': CENTRE,
+  'GET /api/results-access/series/:seriesId/candidates': CENTRE,
+  'PUT /api/results-access/series/:seriesId/access': CENTRE,
+  'POST /api/results-access/series/:seriesId/selection': CENTRE,
+  'GET /api/results-access/series/:seriesId/progress': CENTRE,
+  'POST /api/results-access/series/:seriesId/candidates/:candidateNumber/reissue': CENTRE,
+  'GET /api/results-access/series/:seriesId/letters/:generation/:kind': CENTRE,
+  'DELETE /api/results-access/series/:seriesId/letters/:generation': CENTRE,
+
+  // Student results-analysis accounts (D1-D11). Student routes answer a signed-in student only: every staff role
+  // gets 401 from `/api/students/me`.
+  'GET /api/student-accounts/import/template': ADMINS,
+  'POST /api/student-accounts/imports': ADMINS,
+  'GET /api/student-accounts/imports': ADMINS,
+  'GET /api/student-accounts/imports/:id': ADMINS,
+  'GET /api/student-accounts/imports/:id/errors': ADMINS,
+  'POST /api/student-accounts/imports/:id/cancel': ADMINS,
+  'POST /api/student-accounts/exports': ADMINS,
+  'GET /api/student-accounts/exports': ADMINS,
+  'GET /api/student-accounts/exports/:id': ADMINS,
+  'GET /api/student-accounts/exports/:id/files/:kind': ADMINS,
+  'GET /api/student-accounts': ADMINS,
+  'GET /api/student-accounts/:id': ADMINS,
+  'PUT /api/student-accounts/:id/email': ADMINS,
+  'POST /api/student-accounts/:id/reactivate': ADMINS,
+  'PUT /api/student-accounts/:id/permissions': ADMINS,
+  'GET /api/student-accounts/:id/analysis': ADMINS,
+  'POST /api/students/activate': 'public',
+  'POST /api/students/session': 'public',
+  'DELETE /api/students/session': 'public',
+  'POST /api/students/password-reset/question': 'public',
+  'POST /api/students/password-reset': 'public',
+  'GET /api/students/me': [],
+  'GET /api/students/me/analysis': [],
 };

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Client, Connection } from '@temporalio/client';
@@ -85,9 +87,24 @@ export async function startWorld(opts: { policy?: Partial<EnquiryPolicy>; smtpUr
   };
 }
 
+// One real listening server per app: supertest would otherwise start (and stop) a server for every request, which
+// under load ends in connection resets. Closed when the jest worker exits.
+const servers = new WeakMap<object, string>();
+async function urlOf(app: World['app']): Promise<string> {
+  let url = servers.get(app);
+  if (!url) {
+    const server = http.createServer(app).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    server.unref();
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    servers.set(app, url);
+  }
+  return url;
+}
+
 /** A signed-in HTTP client: keeps the session cookie and sends the CSRF token with every change. */
 export async function signIn(app: World['app'] | string, email: string, password: string) {
-  const agent = request.agent(app);
+  const agent = request.agent(typeof app === 'string' ? app : await urlOf(app));
   const first = await agent.get('/api/csrf-token').expect(200);
   const res = await agent.post('/api/session').set('x-csrf-token', first.body.csrfToken).send({ email, password });
   if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
