@@ -392,13 +392,22 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteSpec[] {
       path: '/api/board/enquiries',
       summary: 'The queue in order of receipt (C15), with alerts (C16, C25)',
       access: board,
-      query: z.object({ status: z.enum(['Submitted', 'Received', 'Acknowledged']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      query: z.object({
+        status: z.enum(['Submitted', 'Received', 'Acknowledged']).optional(),
+        seriesId: z.string().trim().min(1).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
       handler: async ({ query }) => {
-        const q = query as { status?: string; limit: number };
+        const q = query as { status?: string; seriesId?: string; limit: number };
         const rows = await db
           .select()
           .from(enquiries)
-          .where(q.status ? eq(enquiries.status, q.status) : inArray(enquiries.status, ['Submitted', 'Received', 'Acknowledged']))
+          .where(
+            and(
+              q.status ? eq(enquiries.status, q.status) : inArray(enquiries.status, ['Submitted', 'Received', 'Acknowledged']),
+              q.seriesId ? eq(enquiries.seriesId, q.seriesId) : undefined,
+            ),
+          )
           .orderBy(asc(enquiries.submittedAt), asc(enquiries.id))
           .limit(q.limit);
         return { queue: rows.map(({ state: _s, ...r }) => r) };

@@ -227,7 +227,7 @@ describe('board queue, search and access', () => {
       await officer.post(`/api/enquiries/${res.body.enquiryId}/submit`, { declarations: [true, true] }).expect(200);
       ids.push(res.body.enquiryId);
     }
-    const queue = await board.get('/api/board/enquiries?status=Submitted').expect(200);
+    const queue = await board.get(`/api/board/enquiries?status=Submitted&seriesId=${other.seriesId}`).expect(200);
     const order = queue.body.queue.map((q: { id: string }) => q.id).filter((id: string) => ids.includes(id));
     expect(order).toEqual(ids);
     // Receive in queue order until all three have numbers.

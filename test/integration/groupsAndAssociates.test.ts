@@ -109,7 +109,7 @@ describe('Service 9', () => {
     await waitForStatus(s9, 'Submitted');
     expect(await statusOf(later)).toBe('Submitted');
     // Both are now in the board's queue in the order they reached it (C15): the later enquiry first.
-    const queue = await board.get('/api/board/enquiries?status=Submitted').expect(200);
+    const queue = await board.get(`/api/board/enquiries?status=Submitted&seriesId=${f.seriesId}`).expect(200);
     const ids = queue.body.queue.map((q: { id: string }) => q.id).filter((id: string) => id === s9 || id === later);
     expect(ids).toEqual([later, s9]);
   });
