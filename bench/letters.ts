@@ -23,11 +23,10 @@ import { ARGON2_OPTIONS } from '../api/passwords';
 import { DEFAULT_RESULTS_ACCESS_POLICY } from '../api/routes/resultsAccess';
 import { createDatabase } from '../db/client';
 import { credentials } from '../db/schema';
-import { freePort, startProcess, waitFor } from '../temporal-config/process';
-import { startStack } from '../temporal-config/stack';
 import { createAccessFixture, PASSWORD } from '../test/support/accessFixtures';
 import { readZip } from '../test/support/zip';
 import { processUsage, report } from './lib/report';
+import { startBenchStack } from './lib/stack';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,7 +39,6 @@ const BATCH_SIZE = arg('batch-size', DEFAULT_RESULTS_ACCESS_POLICY.batchSize);
 const BATCH_CONCURRENCY = arg('batch-concurrency', DEFAULT_RESULTS_ACCESS_POLICY.batchConcurrency);
 /** Letters printed one page.pdf() each, for the comparison (extrapolated to N). */
 const SEPARATE = Math.min(N, arg('separate', 200));
-const root = path.join(__dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
@@ -137,38 +135,20 @@ async function renderingComparison(m: number) {
 }
 
 async function main() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'results-office-bench-'));
-  fs.chmodSync(dataDir, 0o755);
-  for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL']) delete process.env[k];
-  const stack = await startStack({ dataDir, namespace: 'results-office', ports: 'free', persistTemporal: true, log: (m) => console.error(m) });
-  const children: Array<ReturnType<typeof startProcess>> = [];
+  const bench = await startBenchStack();
+  const { stack } = bench;
   try {
     const database = createDatabase(stack.databaseUrl, 4);
     console.error(`making ${N} candidates…`);
     const f = await createAccessFixture(database.db, { candidates: N });
 
-    const port = await freePort();
-    const env = {
-      ...process.env,
-      DATABASE_URL: stack.databaseUrl,
-      DATABASE_POOL_SIZE: '20',
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      SMTP_URL: stack.smtpUrl,
-      SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789',
-      PORT: String(port),
-      PUBLIC_URL: `http://localhost:${port}`,
+    // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
+    const { url, worker } = await bench.startApp({
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       LETTER_HASH_CONCURRENCY: String(HASH_CONCURRENCY),
       LETTER_BATCH_SIZE: String(BATCH_SIZE),
       LETTER_BATCH_CONCURRENCY: String(BATCH_CONCURRENCY),
-    };
-    const node = (file: string, extra: string[] = []) => startProcess(process.execPath, [...extra, '--import', 'tsx', path.join(root, file)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-    // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
-    const worker = node('temporal-config/worker.ts', process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean));
-    const web = node('api/server.ts');
-    children.push(worker, web);
-    const url = `http://127.0.0.1:${port}`;
-    await waitFor('web', async () => (await fetch(`${url}/readyz`)).ok, 120_000);
+    }, process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean));
 
     const agent = request.agent(url);
     const t1 = (await agent.get('/api/csrf-token')).body.csrfToken;
@@ -297,9 +277,7 @@ async function main() {
     fs.copyFileSync(written, written.replace(/letters-(\d{4}-\d{2}-\d{2})\.json$/, `letters-${N}-$1.json`));
     if (logins.n !== N || pdfPages !== N || zipEntries !== N) throw new Error('the result is not whole');
   } finally {
-    await Promise.all(children.map((c) => c.stop()));
-    await stack.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 

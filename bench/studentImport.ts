@@ -11,19 +11,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createDatabase } from '../db/client';
-import { startProcess, waitFor, freePort } from '../temporal-config/process';
-import { startStack } from '../temporal-config/stack';
 import { createFixture, PASSWORD } from '../test/support/fixtures';
 import { studentImportWorkflowId } from '../workflows/ids';
 import * as messages from '../workflows/messages';
 import type { StudentImportProgress } from '../workflows/studentTypes';
 import { processUsage, report } from './lib/report';
+import { startBenchStack } from './lib/stack';
 
 const full = process.argv.includes('--full');
 const rowsArg = process.argv.indexOf('--rows');
 const N = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : full ? 100_000 : 10_000;
 const SEND_SAMPLE_SECONDS = Number(process.argv.find((a) => a.startsWith('--send-seconds='))?.slice(15) ?? 10);
-const root = path.join(__dirname, '..');
 
 /** Cookies kept by hand: the web process is a real server, reached with fetch. */
 class Session {
@@ -53,11 +51,8 @@ class Session {
 }
 
 async function main() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'results-office-bench-'));
-  fs.chmodSync(dataDir, 0o755);
-  for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL']) delete process.env[k];
-  const stack = await startStack({ dataDir, namespace: 'results-office', ports: 'free', persistTemporal: true, log: (m) => console.error(m) });
-  const children: Array<ReturnType<typeof startProcess>> = [];
+  const bench = await startBenchStack();
+  const { stack, dataDir } = bench;
   try {
     const database = createDatabase(stack.databaseUrl, 4);
     const f = await createFixture(database.db, { candidates: 1 });
@@ -97,24 +92,7 @@ async function main() {
     const copySeconds = (performance.now() - copyStart) / 1000;
     await database.sql`drop table bench_copy_floor`;
 
-    const port = await freePort();
-    const env = {
-      ...process.env,
-      DATABASE_URL: stack.databaseUrl,
-      DATABASE_POOL_SIZE: '20',
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      SMTP_URL: stack.smtpUrl,
-      SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789',
-      PORT: String(port),
-      PUBLIC_URL: `http://localhost:${port}`,
-      LOG_LEVEL: 'warn',
-    };
-    const node = (file: string) => startProcess(process.execPath, ['--import', 'tsx', path.join(root, file)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-    const worker = node('temporal-config/worker.ts');
-    const web = node('api/server.ts');
-    children.push(worker, web);
-    const url = `http://127.0.0.1:${port}`;
-    await waitFor('web', async () => (await fetch(`${url}/readyz`)).ok, 120_000);
+    const { url, worker, web } = await bench.startApp();
     const connection = await Connection.connect({ address: stack.temporalAddress });
     const client = new Client({ connection, namespace: 'results-office' });
 
@@ -258,9 +236,7 @@ async function main() {
         process.exit(1);
       }
     });
-    await Promise.all(children.map((c) => c.stop()));
-    await stack.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 
