@@ -19,13 +19,16 @@ async function main() {
     log,
     sessionSecret: config.SESSION_SECRET,
     publicUrl: config.PUBLIC_URL,
-    enquiryPolicy: DEFAULT_ENQUIRY_POLICY,
+    enquiryPolicy: { ...DEFAULT_ENQUIRY_POLICY, amendmentWindowMs: config.ENQUIRY_AMENDMENT_WINDOW_MS },
     resultsAccessPolicy: { ...DEFAULT_RESULTS_ACCESS_POLICY, batchSize: config.LETTER_BATCH_SIZE, batchConcurrency: config.LETTER_BATCH_CONCURRENCY },
     smtpSinkDir: config.NODE_ENV === 'production' ? undefined : config.SMTP_SINK_DIR,
   });
   const server = app.listen(config.PORT, '127.0.0.1', () => log.info({ url: config.PUBLIC_URL }, 'web started'));
   const shutdown = () => {
     log.info('web stopping');
+    // close() stops accepting, drops idle keep-alive sockets and waits for requests in progress; one that is still
+    // running after 10 s is given up so the process never outlives its supervisor's patience.
+    setTimeout(() => process.exit(1), 10_000).unref();
     server.close(async () => {
       await connection.close();
       await database.close();

@@ -6,35 +6,19 @@
 //   npx tsx bench/enquiryBurst.ts            # 200 enquiries
 //   npx tsx bench/enquiryBurst.ts --full     # 1,000 enquiries
 import { Client, Connection } from '@temporalio/client';
-import request from 'supertest';
 import { readSink } from '../activities/email/smtpSink';
 import { createDatabase } from '../db/client';
-import { createFixture, PASSWORD } from '../test/support/fixtures';
+import { createFixture } from '../test/support/fixtures';
+import { enquiryWorkflowId } from '../workflows/ids';
 import { noopWorkflow } from '../workflows/noop';
+import { historyBreakdown } from './lib/historyBreakdown';
+import { pool, signInAt, submitAndAcknowledge } from './lib/enquiries';
 import { percentile, processUsage, report } from './lib/report';
 import { startBenchStack } from './lib/stack';
 
 const full = process.argv.includes('--full');
 const N = Number(process.argv.find((a) => a.startsWith('--n='))?.slice(4) ?? (full ? 1000 : 200));
 const CONCURRENCY = 64;
-
-async function pool<T>(items: T[], size: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: size }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  }));
-}
-
-async function signInAt(url: string, email: string) {
-  const agent = request.agent(url);
-  const t1 = (await agent.get('/api/csrf-token')).body.csrfToken;
-  await agent.post('/api/session').set('x-csrf-token', t1).send({ email, password: PASSWORD }).expect(200);
-  const token = (await agent.get('/api/csrf-token')).body.csrfToken;
-  return { post: (u: string, body?: object) => agent.post(u).set('x-csrf-token', token).send(body ?? {}) };
-}
 
 async function main() {
   const bench = await startBenchStack();
@@ -57,7 +41,6 @@ async function main() {
     });
     const ceilingPerSecond = N / ((Date.now() - ceilingStart) / 1000);
 
-    // Warm up Chromium and the code paths with one enquiry, not counted.
     const centre = await signInAt(url, f.officer);
     const board = await signInAt(url, f.boardStaff);
     const workerBefore = processUsage(worker.child.pid!);
@@ -65,21 +48,17 @@ async function main() {
 
     const submittedAt: number[] = [];
     const ackedAt: number[] = [];
+    const enquiryIds: string[] = [];
     const failures: string[] = [];
     const started = Date.now();
     let lastSubmit = started;
     await pool(f.candidateNumbers, CONCURRENCY, async (candidate, i) => {
-      const created = await centre.post('/api/enquiries', { seriesId: f.seriesId, draft: { service: '1', syllabusCode: f.maths, componentCodes: ['12'], candidateNumbers: [candidate], note: `bench ${i}` } });
-      if (created.status !== 201) return void failures.push(`create ${created.status} ${JSON.stringify(created.body)}`);
-      const id = created.body.enquiryId;
-      const sub = await centre.post(`/api/enquiries/${id}/submit`, { declarations: [true, true] });
-      if (sub.status !== 200) return void failures.push(`submit ${sub.status}`);
-      submittedAt[i] = Date.now();
+      const outcome = await submitAndAcknowledge(centre, board, f, candidate, `bench ${i}`);
+      if (!outcome.ok) return void failures.push(outcome.failure);
+      submittedAt[i] = outcome.submittedAt;
       lastSubmit = Math.max(lastSubmit, submittedAt[i]);
-      const rec = await board.post(`/api/board/enquiries/${id}/receive`);
-      const ack = rec.status === 200 ? await board.post(`/api/board/enquiries/${id}/acknowledge`) : rec;
-      if (ack.status !== 200) return void failures.push(`board ${ack.status}`);
-      ackedAt[i] = Date.now();
+      ackedAt[i] = outcome.acknowledgedAt;
+      enquiryIds.push(outcome.enquiryId);
     });
     const finished = Date.now();
     const workerAfter = processUsage(worker.child.pid!);
@@ -98,6 +77,9 @@ async function main() {
     const acked = latencies.length;
     const end = mails.length >= acknowledgedCount ? lastMailAt : finished;
     const ackPerSecond = acked / ((end - started) / 1000);
+    // Where the time went: every step of 20 enquiries spread over the run, from their histories.
+    const sample = enquiryIds.filter((_, i) => i % Math.max(1, Math.floor(enquiryIds.length / 20)) === 0).slice(0, 20);
+    const breakdown = await historyBreakdown(client, sample.map((id) => enquiryWorkflowId(f.centreNumber, f.seriesId, id)));
     const result = {
       settings: { enquiries: N, concurrency: CONCURRENCY, temporal: 'dev server, SQLite file', service: '1' },
       submitPerSecond: Math.round((acked / ((lastSubmit - started) / 1000)) * 10) / 10,
@@ -111,6 +93,7 @@ async function main() {
       worker: { cpuSeconds: Math.round((workerAfter.cpuSeconds - workerBefore.cpuSeconds) * 10) / 10, peakRssMiB: workerAfter.peakRssMiB },
       web: { cpuSeconds: Math.round((webAfter.cpuSeconds - webBefore.cpuSeconds) * 10) / 10, peakRssMiB: webAfter.peakRssMiB },
       wallSeconds: Math.round((finished - started) / 100) / 10,
+      breakdown,
     };
     report('enquiry-burst', result, [
       ['enquiries', N],
@@ -126,6 +109,8 @@ async function main() {
       ['worker CPU s / peak MiB', `${result.worker.cpuSeconds} / ${result.worker.peakRssMiB}`],
       ['web CPU s / peak MiB', `${result.web.cpuSeconds} / ${result.web.peakRssMiB}`],
     ]);
+    console.log('\n  where an enquiry\'s time goes (mean per step over 20 enquiries: waiting for a slot / running)');
+    for (const b of breakdown) console.log(`  ${b.step.padEnd(40)} x${String(b.count).padStart(4)}  wait ${String(b.meanWaitMs).padStart(6)} ms  run ${String(b.meanRunMs).padStart(6)} ms`);
     await connection.close();
   } finally {
     await bench.stop();

@@ -9,6 +9,7 @@ interface Bench { name: string; script: string; quick: string[]; full: string[];
 
 const BENCHES: Bench[] = [
   { name: 'enquiry-burst', script: 'bench/enquiryBurst.ts', quick: [], full: ['--full'], goals: '>= 50 enquiries/s to Acknowledged and >= 0.5 of the no-op ceiling (issue 9)' },
+  { name: 'open-workflows', script: 'bench/openWorkflows.ts', quick: [], full: ['--full'], goals: 'with 20,000 open: worker < 1 GiB, list page and one enquiry p95 < 100 ms, every timer fires after a worker restart (issue 9)' },
   { name: 'letters', script: 'bench/letters.ts', quick: ['--candidates', '1000'], full: ['--candidates', '10000'], goals: '<= 1.3 x the hashing floor, worker < 1.5 GiB at 10,000 (issue 5)' },
   { name: 'student-import', script: 'bench/studentImport.ts', quick: ['--rows', '10000'], full: ['--full'], goals: '< 15 s for 100,000 rows (issue 7)' },
 ];
@@ -38,6 +39,8 @@ const lines = [
   'Each row links the JSON with the machine, versions and settings. Reproduce one with `npm run bench -- --only=<name>`.',
   '',
 ];
+/** An array element in one table cell: objects (such as a breakdown step) as their values. */
+const cell = (x: unknown) => (x && typeof x === 'object' ? Object.entries(x).map(([k, v]) => (k === 'step' ? v : `${k} ${v}`)).join(' ') : String(x));
 for (const b of BENCHES) {
   const latest = files.filter((f) => f.startsWith(`${b.name}-`)).pop();
   lines.push(`## ${b.name}`, '', `Goal: ${b.goals}.`, '');
@@ -50,7 +53,7 @@ for (const b of BENCHES) {
     Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) ? flat(v as Record<string, unknown>, `${prefix}${k}.`) : [[`${prefix}${k}`, v]]));
   const { machine, ...rest } = data;
   lines.push(`Result: [bench/results/${latest}](bench/results/${latest}), ${data.at}`, '', '| figure | value |', '|---|---|');
-  for (const [k, v] of flat(rest)) if (!['name', 'at'].includes(k)) lines.push(`| ${k} | ${Array.isArray(v) ? v.join('; ') : String(v)} |`);
+  for (const [k, v] of flat(rest)) if (!['name', 'at'].includes(k)) lines.push(`| ${k} | ${Array.isArray(v) ? v.map(cell).join('; ') : String(v)} |`);
   lines.push('', `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}; ${machine.chromium}; Temporal SDK ${machine.temporalSdk}.`, '');
 }
 fs.writeFileSync(path.join(root, 'BENCHMARKS.md'), lines.join('\n'));

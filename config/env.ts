@@ -20,6 +20,8 @@ const schema = z.object({
   /** Letters per batch activity and batches at once per generation (issue 5); the web gives them to the workflow. */
   LETTER_BATCH_SIZE: z.coerce.number().int().min(1).max(2000).default(250),
   LETTER_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
+  /** The 24-hour amendment window (C20). Only rehearsals and benchmarks shorten it, to see its timers fire. */
+  ENQUIRY_AMENDMENT_WINDOW_MS: z.coerce.number().int().min(1000).default(24 * 3600_000),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),

@@ -14,6 +14,8 @@ export interface BenchApp {
   url: string;
   worker: Managed;
   web: Managed;
+  /** Stops the worker (SIGKILL when `crash`) and starts a new one with the same settings; returns when it is spawned. */
+  restartWorker(opts?: { crash?: boolean }): Promise<Managed>;
 }
 
 export interface BenchStack {
@@ -50,12 +52,21 @@ export async function startBenchStack(): Promise<BenchStack> {
       };
       const node = (file: string, nodeArgs: string[] = []) =>
         startProcess(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, file)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-      const worker = node('temporal-config/worker.ts', workerNodeArgs);
-      const web = node('api/server.ts');
-      children.push(worker, web);
-      const url = `http://127.0.0.1:${port}`;
-      await waitFor('web', async () => (await fetch(`${url}/readyz`)).ok, 120_000);
-      return { url, worker, web };
+      const app: BenchApp = {
+        url: `http://127.0.0.1:${port}`,
+        worker: node('temporal-config/worker.ts', workerNodeArgs),
+        web: node('api/server.ts'),
+        async restartWorker(opts = {}) {
+          if (opts.crash) app.worker.child.kill('SIGKILL');
+          await app.worker.stop();
+          app.worker = node('temporal-config/worker.ts', workerNodeArgs);
+          children.push(app.worker);
+          return app.worker;
+        },
+      };
+      children.push(app.worker, app.web);
+      await waitFor('web', async () => (await fetch(`${app.url}/readyz`)).ok, 120_000);
+      return app;
     },
     async stop() {
       await Promise.all(children.map((c) => c.stop()));
