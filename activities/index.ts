@@ -1,10 +1,13 @@
 import type { Db } from '../db/client';
+import { createAccountLockActivities } from './accountLocks';
 import { createEnquiryActivities } from './enquiries';
 import { createInvoiceActivities } from './invoices';
+import { createOutboxRelayActivities } from './outboxRelay';
 import { createResultsAccessActivities, type LetterFaults } from './resultsAccess';
 import type { Mailer } from './email/outbox';
 import type { PdfRenderer } from './letters/renderer';
 import { createDocumentStore } from './storage';
+import { createStatementActivities } from './statements';
 import { createStudentAccountActivities } from './studentAccounts';
 
 export interface ActivityDeps {
@@ -27,6 +30,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createInvoiceActivities({ ...deps, storage }),
     ...createResultsAccessActivities({ db: deps.db, pdf: deps.pdf, publicUrl: deps.publicUrl, hashConcurrency: deps.hashConcurrency, faults: deps.letterFaults }),
     ...createStudentAccountActivities({ db: deps.db, mailer: deps.mailer, pdf: deps.pdf, publicUrl: deps.publicUrl }),
+    ...createAccountLockActivities({ db: deps.db, mailer: deps.mailer }),
+    ...createStatementActivities({ db: deps.db, pdf: deps.pdf, storage }),
+    ...createOutboxRelayActivities({ db: deps.db }),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   letterGenerationCandidates as plan,
   resultsAccess,
   series,
+  signInLocks,
 } from '../db/schema';
 import { formatDay, formatInZone, localDay } from '../domain/calendar';
 import { candidateNumberValue } from '../domain/resultsAccess';
@@ -275,7 +276,8 @@ export function createResultsAccessActivities(deps: ResultsAccessActivityDeps) {
       if (members.length > 0) {
         const ids = members.map((m) => m.id);
         const existing = await db.select({ id: credentials.candidateId, username: credentials.username }).from(credentials).where(and(inArray(credentials.candidateId, ids), eq(credentials.seriesId, seriesId)));
-        const usernames = new Map(existing.map((e) => [e.id, e.username]));
+        // A reissue (B11) also changes the username: someone who keeps the old one locked (B3) loses track of it.
+        const usernames = new Map(input.reason === 'REISSUE' ? [] : existing.map((e) => [e.id, e.username]));
         const fresh = await newUsernames(members.filter((m) => !usernames.has(m.id)).length);
         for (const m of members) if (!usernames.has(m.id)) usernames.set(m.id, fresh.pop()!);
         const passwords = members.map(() => generatePassword());
@@ -374,9 +376,16 @@ export function createResultsAccessActivities(deps: ResultsAccessActivityDeps) {
               .values(rows)
               .onConflictDoUpdate({
                 target: [credentials.candidateId, credentials.seriesId],
-                // The username stays; the password, its generation and the revocation are replaced (A12, B11).
-                set: { passwordHash: sql`excluded.password_hash`, generation: sql`excluded.generation`, issuedAt: sql`excluded.issued_at`, revokedAt: sql`null` },
+                // A12 keeps the username; a reissue (B11) brings a new one. Password, generation and revocation are replaced.
+                set: { username: sql`excluded.username`, passwordHash: sql`excluded.password_hash`, generation: sql`excluded.generation`, issuedAt: sql`excluded.issued_at`, revokedAt: sql`null` },
               });
+            if (input.reason === 'REISSUE') {
+              // The centre checked the candidate's identity: a lock on the old login (B3) ends with it.
+              await tx
+                .update(signInLocks)
+                .set({ failures: 0, lockedUntil: null, updatedAt: sql`now()` })
+                .where(and(eq(signInLocks.accountKind, 'candidate-letter'), sql`${signInLocks.accountId} in (select ${credentials.id}::text from ${credentials} where ${inArray(credentials.candidateId, rows.map((r) => r.candidateId))} and ${credentials.seriesId} = ${seriesId})`));
+            }
           }
           return true;
         });

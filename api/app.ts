@@ -14,13 +14,19 @@ import type { Db } from '../db/client';
 import { PgSessionStore } from '../db/sessionStore';
 import { errorHandler, notFound } from './errors';
 import { buildOpenApi } from './openapi';
+import { createPages, pageAssets, pageUploads } from './pages';
 import { mount, type RouteSpec } from './routeTable';
 import { enquiryRoutes, type EnquiryPolicy } from './routes/enquiries';
 import { DEFAULT_RESULTS_ACCESS_POLICY, resultsAccessRoutes, type ResultsAccessPolicy } from './routes/resultsAccess';
 import { associateRoutes } from './routes/associates';
 import { seriesCalendarRoutes } from './routes/seriesCalendar';
 import { sessionRoutes } from './routes/session';
+import { candidatePortalRoutes } from './routes/candidatePortal';
+import { portalAccountRoutes } from './routes/portalAccounts';
+import { DEFAULT_PORTAL_ACCOUNTS_POLICY, type PortalAccountsPolicy } from '../domain/portalAccounts';
 import { DEFAULT_STUDENT_POLICY, studentAccountRoutes, type StudentPolicy } from './routes/studentAccounts';
+import { candidateResultsRoutes } from './routes/candidateResults';
+import { DEFAULT_TEACHER_PDF_POLICY, teacherPortalRoutes, type TeacherPdfPolicy } from './routes/teacherPortal';
 
 export interface AppDeps {
   db: Db;
@@ -36,6 +42,12 @@ export interface AppDeps {
   smtpSinkDir?: string;
   /** Student account imports, exports and codes (batch sizes, code lifetime, rate limits); the defaults suit production. */
   studentPolicy?: StudentPolicy;
+  /** Portal accounts: lockout (B3), per-address limits, link lifetimes; the defaults suit production, tests shorten them. */
+  portalAccountsPolicy?: PortalAccountsPolicy;
+  /** "Now" for the results release rule (B5); tests set it either side of the instant. Default: the system clock. */
+  clock?: () => Date;
+  /** Teachers' bulk result PDFs (batch size, concurrency, heartbeat); the defaults suit production. */
+  teacherPdfPolicy?: TeacherPdfPolicy;
 }
 
 export function createApp(deps: AppDeps) {
@@ -60,7 +72,10 @@ export function createApp(deps: AppDeps) {
     res.type(registry.contentType).send(await registry.metrics());
   });
 
+  app.use(pageAssets());
   app.use(express.json({ limit: '1mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 60_000 }));
+  app.use(pageUploads());
   app.use(express.raw({ type: 'application/pdf', limit: '50mb' }));
   app.use(
     session({
@@ -89,17 +104,31 @@ export function createApp(deps: AppDeps) {
   app.use(doubleCsrfProtection);
 
   const storage = createDocumentStore(deps.db);
+  const portal = {
+    db: deps.db,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    log: deps.log,
+    policy: deps.portalAccountsPolicy ?? DEFAULT_PORTAL_ACCOUNTS_POLICY,
+    publicUrl: deps.publicUrl,
+    sessionSecret: deps.sessionSecret,
+  };
   const routes: RouteSpec[] = [
-    ...sessionRoutes({ db: deps.db }),
+    ...sessionRoutes(portal),
     ...enquiryRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, storage, policy: deps.enquiryPolicy }),
     ...resultsAccessRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, policy: deps.resultsAccessPolicy ?? DEFAULT_RESULTS_ACCESS_POLICY }),
     ...seriesCalendarRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }),
     ...associateRoutes({ db: deps.db, temporal: deps.temporal }),
     ...studentAccountRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, publicUrl: deps.publicUrl, policy: deps.studentPolicy ?? DEFAULT_STUDENT_POLICY }),
+    ...candidateResultsRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, storage, clock: deps.clock ?? (() => new Date()) }),
+    ...teacherPortalRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, storage, clock: deps.clock ?? (() => new Date()), policy: deps.teacherPdfPolicy ?? DEFAULT_TEACHER_PDF_POLICY }),
+    ...candidatePortalRoutes(portal),
+    ...portalAccountRoutes(portal),
   ];
   const api = express.Router();
   mount(api, routes);
   app.use(api);
+  app.use(createPages({ db: deps.db, log: deps.log, routes, csrfToken: (req, res) => generateCsrfToken(req, res), smtpSinkDir: deps.smtpSinkDir }));
   const openapi = buildOpenApi(routes);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);

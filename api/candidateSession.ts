@@ -1,4 +1,7 @@
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Request } from 'express';
+import type { Db } from '../db/client';
+import { candidateAccounts, credentials } from '../db/schema';
 import { HttpError } from './errors';
 
 // A signed-in candidate of the results portal (B1). It lives in the express session beside (never instead of) a
@@ -40,4 +43,27 @@ export async function endCandidateSession(req: Request): Promise<void> {
   if (!session.candidate) return;
   delete session.candidate;
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * The signed-in candidate whose login still works: a letter login revoked since sign-in (A7, A12), or a removed
+ * account, ends the candidate's session and answers 401.
+ */
+export async function requireCandidate(db: Db, req: Request): Promise<CandidateSession> {
+  const candidate = requireCandidateSession(req);
+  const [still] =
+    candidate.via === 'letter'
+      ? await db
+          .select({ id: credentials.id })
+          .from(credentials)
+          .where(and(eq(credentials.id, candidate.accountId), eq(credentials.candidateId, candidate.candidateId), isNull(credentials.revokedAt)))
+      : await db
+          .select({ id: candidateAccounts.id })
+          .from(candidateAccounts)
+          .where(and(eq(candidateAccounts.id, candidate.accountId), eq(candidateAccounts.candidateId, candidate.candidateId)));
+  if (!still) {
+    await endCandidateSession(req);
+    throw new HttpError(401, SIGN_IN_TO_SEE_RESULTS);
+  }
+  return candidate;
 }

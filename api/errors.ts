@@ -51,17 +51,33 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     } else if ((err as { code?: string })?.code === 'EBADCSRFTOKEN' || (err as { code?: string })?.code === 'ERR_BAD_CSRF_TOKEN') {
       status = 403;
       body = { error: 'The form expired or did not come from this site. Reload the page and try again.' };
+    } else if (codeIn(err, INPUT_REFUSED_BY_DATABASE)) {
+      // Input that slipped past a route's schema but that PostgreSQL cannot take (found by Schemathesis: a NUL in ?q=).
+      status = 400;
+      body = { error: 'A value sent cannot be used: it is too long, out of range or contains a character that cannot be stored (such as a NUL).', violations: [] };
     } else if (isUnavailable(err)) {
       status = 503;
       body = { error: 'The service is temporarily unavailable. Please try again in a minute; nothing you sent was lost or half-saved.' };
     }
+    if (status === 503) res.setHeader('Retry-After', '30');
     if (status >= 500) log.error({ err, path: req.path }, 'request failed');
     res.status(status).json(body);
   };
 }
 
-function isUnavailable(err: unknown): boolean {
-  const code = (err as { code?: string })?.code;
-  return ['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECT_TIMEOUT', 'CONNECTION_DESTROYED', '57P01', '57P03'].includes(code ?? '')
-    || (err as { name?: string })?.name === 'ServiceError';
+const UNAVAILABLE_CODES = ['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'CONNECTION_DESTROYED', '57P01', '57P02', '57P03'];
+
+/** PostgreSQL's data exceptions for a value (not a bug of ours): NUL or unstorable character, too long, bad number, date or uuid. */
+const INPUT_REFUSED_BY_DATABASE = ['22021', '22P05', '22001', '22003', '22007', '22008', '22P02'];
+
+/** The error or one of its causes: Drizzle wraps the driver's error (DrizzleQueryError). */
+function someCause(err: unknown, test: (e: { code?: string; name?: string }) => boolean): boolean {
+  for (let e = err as { code?: string; name?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (test(e)) return true;
+  }
+  return false;
 }
+const codeIn = (err: unknown, codes: string[]) => someCause(err, (e) => codes.includes(e.code ?? ''));
+
+/** PostgreSQL or Temporal cannot be reached. */
+const isUnavailable = (err: unknown) => codeIn(err, UNAVAILABLE_CODES) || someCause(err, (e) => e.name === 'ServiceError');

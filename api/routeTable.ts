@@ -44,15 +44,19 @@ export function requireUser(user: SessionUser | null): SessionUser {
   return user;
 }
 
+/** Throws 401 without a sign-in and 403 without one of the route's roles; the pages use the same check. */
+export function authorise(spec: RouteSpec, user: SessionUser | null): void {
+  if (spec.access === 'public') return;
+  const u = requireUser(user);
+  if (!u.roles.some((r) => (spec.access as Role[]).includes(r))) throw forbidden();
+}
+
 export function mount(router: Router, routes: RouteSpec[]): void {
   for (const spec of routes) {
     router[spec.method](spec.path, async (req, res, next) => {
       try {
         const user = (req.session as { user?: SessionUser } | undefined)?.user ?? null;
-        if (spec.access !== 'public') {
-          const u = requireUser(user);
-          if (!u.roles.some((r) => (spec.access as Role[]).includes(r))) throw forbidden();
-        }
+        authorise(spec, user);
         const body = spec.body ? spec.body.parse(req.body ?? {}) : undefined;
         const query = spec.query ? spec.query.parse(req.query) : undefined;
         const result = await spec.handler({ req, res, user, body, query, params: req.params as Record<string, string> });

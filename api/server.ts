@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createDatabase } from '../db/client';
 import { loadConfig } from '../config/env';
 import { createLogger } from '../config/logger';
+import { ensureSchedules } from '../temporal-config/schedules';
 import { createApp } from './app';
 import { DEFAULT_ENQUIRY_POLICY } from './routes/enquiries';
 import { DEFAULT_RESULTS_ACCESS_POLICY } from './routes/resultsAccess';
@@ -12,6 +13,7 @@ async function main() {
   const database = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  await ensureSchedules(temporal, config.TEMPORAL_TASK_QUEUE);
   const { app } = createApp({
     db: database.db,
     temporal,

@@ -11,6 +11,7 @@ const BENCHES: Bench[] = [
   { name: 'enquiry-burst', script: 'bench/enquiryBurst.ts', quick: [], full: ['--full'], goals: '>= 50 enquiries/s to Acknowledged and >= 0.5 of the no-op ceiling (issue 9)' },
   { name: 'open-workflows', script: 'bench/openWorkflows.ts', quick: [], full: ['--full'], goals: 'with 20,000 open: worker < 1 GiB, list page and one enquiry p95 < 100 ms, every timer fires after a worker restart (issue 9)' },
   { name: 'letters', script: 'bench/letters.ts', quick: ['--candidates', '1000'], full: ['--candidates', '10000'], goals: '<= 1.3 x the hashing floor, worker < 1.5 GiB at 10,000 (issue 5)' },
+  { name: 'results-day', script: 'bench/resultsDay.ts', quick: [], full: ['--full'], goals: 'sign-ins >= 80% of the argon2id floor with p99 < 1 s; results page >= 2,000 requests/s with p99 < 50 ms; no errors (issue 6)' },
   { name: 'student-import', script: 'bench/studentImport.ts', quick: ['--rows', '10000'], full: ['--full'], goals: '< 15 s for 100,000 rows (issue 7)' },
 ];
 

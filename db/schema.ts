@@ -119,6 +119,11 @@ export const candidates = pgTable(
     dateOfBirth: date('date_of_birth').notNull(),
     portfolioOfEvidence: boolean('portfolio_of_evidence').notNull().default(false),
     email: text('email'),
+    /**
+     * The Secret Number a candidate registers with on the results portal, with their UCI as candidate ID (B1, the
+     * Cambridge English model). Kept readable because the centre's staff hand it to the candidate, like the UCI.
+     */
+    secretNumber: text('secret_number'),
   },
   (t) => [
     uniqueIndex('candidates_centre_number_key').on(t.centreNumber, t.candidateNumber),
@@ -290,8 +295,13 @@ export const outbox = pgTable(
     sentAt: instant('sent_at'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /**
+     * Mail a web request queued (in its own transaction) for a per-email workflow to send: which one. Null for mail
+     * that a running workflow sends itself. The outbox relay starts the workflow when the request could not.
+     */
+    relay: text('relay').$type<'student-email' | 'portal-email'>(),
   },
-  (t) => [uniqueIndex('outbox_business_key_key').on(t.businessKey)],
+  (t) => [uniqueIndex('outbox_business_key_key').on(t.businessKey), index('outbox_unsent_relay_idx').on(t.createdAt).where(sql`${t.sentAt} is null and ${t.relay} is not null`)],
 );
 
 export const auditEvents = pgTable('audit_events', {
@@ -718,4 +728,61 @@ export const mockResults = pgTable(
     grade: text('grade'),
   },
   (t) => [index('mock_results_candidate_idx').on(t.candidateId)],
+);
+
+// --- Results portals: accounts (issue 6) ---
+
+/**
+ * A candidate's own portal account (B1): registered with candidate ID (UCI) and Secret Number, then signed in with
+ * the chosen email (any case) and password. One per candidate and one per email.
+ */
+export const candidateAccounts = pgTable(
+  'candidate_accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    candidateId: uuid('candidate_id').notNull().references(() => candidates.id),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('candidate_accounts_candidate_key').on(t.candidateId), uniqueIndex('candidate_accounts_email_key').on(sql`lower(${t.email})`)],
+);
+
+/**
+ * Failed sign-ins in a row and the lock they lead to (B3), per account kind (candidate-letter, candidate-account,
+ * user) and id. Changed only by single guarded statements (db/signInLocks.ts), so parallel failures lock once;
+ * lock_count numbers the locks, and each lock's accountLock workflow clears only its own.
+ */
+export const signInLocks = pgTable(
+  'sign_in_locks',
+  {
+    accountKind: text('account_kind').$type<'candidate-letter' | 'candidate-account' | 'user'>().notNull(),
+    accountId: text('account_id').notNull(),
+    /** The centre whose staff may unlock the account early (null: board staff only). */
+    centreNumber: text('centre_number'),
+    failures: integer('failures').notNull().default(0),
+    lockedUntil: instant('locked_until'),
+    lockCount: integer('lock_count').notNull().default(0),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.accountKind, t.accountId] }), index('sign_in_locks_centre_idx').on(t.centreNumber, t.lockedUntil)],
+);
+
+/**
+ * Emailed links that set a password once: a forgotten-password reset (B4) or a teacher's first password (B8).
+ * The token is signed with the session secret in the link and only its SHA-256 hash is stored.
+ */
+export const passwordLinks = pgTable(
+  'password_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull(),
+    purpose: text('purpose').$type<'reset' | 'set-password'>().notNull(),
+    accountKind: text('account_kind').$type<'candidate-account' | 'user'>().notNull(),
+    accountId: text('account_id').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+    usedAt: instant('used_at'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('password_links_token_key').on(t.tokenHash), index('password_links_account_idx').on(t.accountKind, t.accountId)],
 );

@@ -47,6 +47,14 @@ export function demoUuid(key: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * A demo candidate's Secret Number for registering on the results portal (B1): eight digits from a hash, so the
+ * generator's sequence (and so every other demo value) stays as it was. Demo data only: real ones come from the CSPRNG.
+ */
+export function demoSecretNumber(centreNumber: string, candidateNumber: string): string {
+  return String(createHash('sha256').update(`results-office-demo:secret:${centreNumber}:${candidateNumber}`).digest().readUInt32BE(0) % 100_000_000).padStart(8, '0');
+}
+
 /** mulberry32: a small deterministic generator; never Math.random, so the data set is the same on every run. */
 function generator(seed: number): () => number {
   let a = seed >>> 0;
@@ -335,6 +343,7 @@ function buildDemo(passwordHash: string): DemoData {
         lastName,
         dateOfBirth: dob,
         portfolioOfEvidence: i === PORTFOLIO_INDEX,
+        secretNumber: demoSecretNumber(centre.number, candidateNumber),
         email: hasEmail ? `${localPart}.${centre.number.toLowerCase()}${candidateNumber}@students.${centre.domain}` : null,
       });
 

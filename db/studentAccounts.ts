@@ -192,8 +192,9 @@ export async function issueActivation(q: Q, account: { id: string; activationGen
   return { ...secret, expiresAt };
 }
 
+/** Mail a staff action queued in its transaction; the studentEmail workflow sends it (or the outbox relay, later). */
 export async function queueEmail(q: Q, mail: { businessKey: string; to: string; subject: string; text: string }): Promise<void> {
-  await q.insert(outbox).values({ businessKey: mail.businessKey, toAddress: mail.to, subject: mail.subject, textBody: mail.text }).onConflictDoNothing();
+  await q.insert(outbox).values({ businessKey: mail.businessKey, toAddress: mail.to, subject: mail.subject, textBody: mail.text, relay: 'student-email' }).onConflictDoNothing();
 }
 
 export type CodeLookup =

@@ -86,7 +86,7 @@ export const OPEN_ENQUIRY_STATUSES: readonly EnquiryStatus[] = [
   'Acknowledged',
 ];
 
-export const DOCUMENT_KINDS = ['Ack', 'Out', 'Rpt', 'CoS', 'SoR', 'Letters', 'Invoice'] as const;
+export const DOCUMENT_KINDS = ['Ack', 'Out', 'Rpt', 'CoS', 'SoR', 'Letters', 'Invoice', 'ResultPdfs'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export const ROLES = [

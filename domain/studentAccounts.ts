@@ -288,10 +288,12 @@ export const IMPORT_TEMPLATE_CSV =
   'candidate_number,uci,forename,surname,date_of_birth,email,school_year\r\n' +
   '0001,GB000001234567A,Ada,Lovelace,10/12/2009,ada.lovelace@example.com,Year 11\r\n';
 
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 /** A CSV cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR) starts with a quote instead. */
 export function neutraliseCsvCell(value: string | number | null | undefined): string {
   const s = value === null || value === undefined ? '' : String(value);
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return FORMULA_START.test(s) ? `'${s}` : s;
 }
 
 /** A failing row of an import: its line in the file, the field and the reason (D2). */
@@ -356,6 +358,10 @@ export function checkImportRow(row: ImportRow, facts: ImportRowFacts): ImportVio
     else if (value.length > MAX_FIELD) v(field, `The ${field.replace(/_/g, ' ')} is longer than ${MAX_FIELD} characters.`);
   }
   if (row.schoolYear.length > 20) v('school_year', 'The school year can be at most 20 characters.');
+  // A cell a spreadsheet would run as a formula is refused rather than stored and shown to staff later.
+  for (const [field, value] of [['candidate_number', row.candidateNumber], ['uci', row.uci], ['forename', row.forename], ['surname', row.surname], ['date_of_birth', row.dateOfBirth], ['email', row.email], ['school_year', row.schoolYear]] as const) {
+    if (FORMULA_START.test(value)) v(field, `The ${field.replace(/_/g, ' ')} starts with "${value[0]}", which a spreadsheet would run as a formula: remove it.`);
+  }
   const dob = row.dateOfBirth === '' ? null : parseDateOfBirth(row.dateOfBirth);
   if (row.dateOfBirth !== '' && dob === null) v('date_of_birth', `"${row.dateOfBirth.slice(0, 20)}" is not a date: write it as DD/MM/YYYY or YYYY-MM-DD.`);
   if (row.email !== '' && !isValidStudentEmail(row.email)) v('email', `"${row.email.slice(0, 60)}" is not a valid email address.`);

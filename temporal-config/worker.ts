@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Duration } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createMailer } from '../activities/email/outbox';
@@ -17,6 +18,16 @@ export const WORKER_TUNING: Partial<WorkerOptions> = {
   maxConcurrentWorkflowTaskExecutions: 10,
 };
 
+/**
+ * On SIGTERM/SIGINT the worker stops polling and tells running activities it is shutting down: one that checks
+ * (a letter batch while hashing) fails at once and another worker retries it sooner; one past that point (printing,
+ * committing, sending) finishes. This is how long they get before the worker gives up on them; with the force time,
+ * below the 30 s that Kubernetes and systemd wait before SIGKILL (test/reliability/gracefulShutdown.test.ts).
+ */
+export const SHUTDOWN_GRACE_TIME: Duration = '20s';
+/** An activity that ignores its cancellation must not keep the process alive: give up this long after SIGTERM. */
+const SHUTDOWN_FORCE_TIME: Duration = '28s';
+
 export interface WorkerSetup {
   connection: NativeConnection;
   namespace: string;
@@ -24,6 +35,8 @@ export interface WorkerSetup {
   deps: ActivityDeps;
   /** A prebuilt bundle (tests build it once); otherwise the worker bundles workflows/ itself. */
   workflowBundlePath?: string;
+  /** How long running activities may finish after a shutdown request (default: the SDK's, none). */
+  shutdownGraceTime?: Duration;
 }
 
 export async function createWorker(s: WorkerSetup): Promise<Worker> {
@@ -34,6 +47,7 @@ export async function createWorker(s: WorkerSetup): Promise<Worker> {
     activities: createActivities(s.deps),
     ...(s.workflowBundlePath ? { workflowBundle: { codePath: s.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     ...WORKER_TUNING,
+    ...(s.shutdownGraceTime ? { shutdownGraceTime: s.shutdownGraceTime, shutdownForceTime: SHUTDOWN_FORCE_TIME } : {}),
   });
 }
 
@@ -55,9 +69,12 @@ async function main() {
       deps: { db: database.db, mailer, pdf, publicUrl: config.PUBLIC_URL, boardEmail: config.BOARD_EMAIL, hashConcurrency: config.LETTER_HASH_CONCURRENCY },
       // A prebuilt bundle makes a restart take a second instead of a bundling pass (tests and benchmarks use it).
       workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
+      shutdownGraceTime: SHUTDOWN_GRACE_TIME,
     });
     log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
-    await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks finish
+    // The runtime turns SIGINT/SIGTERM into worker.shutdown(); run() returns once running tasks have finished (or
+    // been cancelled after the grace time), and only then are Chromium, SMTP and PostgreSQL closed.
+    await worker.run();
   } finally {
     await pdf.close();
     mailer.close();

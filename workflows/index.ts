@@ -6,3 +6,8 @@ export { resultsAccessWorkflow } from './resultsAccess';
 export { studentImportWorkflow } from './studentImport';
 export { studentExportWorkflow } from './studentExport';
 export { studentEmailWorkflow } from './studentEmail';
+export { accountLockWorkflow } from './accountLock';
+export { portalEmailWorkflow } from './portalEmail';
+export { statementOfResultsWorkflow } from './statementOfResults';
+export { teacherResultPdfsWorkflow } from './teacherResultPdfs';
+export { outboxRelayWorkflow } from './outboxRelay';

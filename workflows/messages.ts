@@ -69,3 +69,12 @@ export const studentImportStateQuery = defineQuery<StudentImportState>('studentI
 export const studentImportProgressQuery = defineQuery<StudentImportProgress>('studentImportProgress');
 export const cancelStudentImport = defineUpdate<StudentImportState, [{ actor: StudentJobActor }]>('cancelStudentImport');
 export const studentExportStateQuery = defineQuery<StudentExportState>('studentExportState');
+
+// Results portals (issue 6): a sign-in lock (B3), ended early by staff, and its state.
+import type { AccountLockState, UnlockArgs } from './accountLockTypes';
+export const unlockAccount = defineUpdate<AccountLockState, [UnlockArgs]>('unlockAccount');
+export const accountLockStateQuery = defineQuery<AccountLockState>('accountLockState');
+
+// Results portals (issue 6): a teacher's bulk result PDFs job, its progress and file (B10).
+import type { TeacherResultPdfsState } from './portalResultsTypes';
+export const teacherResultPdfsProgressQuery = defineQuery<TeacherResultPdfsState>('teacherResultPdfsProgress');

@@ -18,6 +18,28 @@ export interface Mailer {
   close(): void;
 }
 
+/** How long a sent message keeps trying to be marked sent while PostgreSQL is unreachable. */
+const RECORD_SENT_PATIENCE_MS = 10 * 60_000;
+
+/**
+ * Once the mail server has accepted a message, it must be marked sent: if that write failed and the activity
+ * threw, its retry would send the message again (found by test/reliability/postgresOutage.test.ts). So the write
+ * is retried here through a database outage. Only an outage longer than the calling activity's timeout, starting
+ * in the instant between acceptance and this write, can still give a second copy (with the same Message-ID).
+ */
+async function recordSent(db: Db, id: number): Promise<void> {
+  const started = Date.now();
+  for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
+    try {
+      await db.update(outbox).set({ sentAt: new Date(), lastError: null }).where(eq(outbox.id, id));
+      return;
+    } catch (err) {
+      if (Date.now() - started > RECORD_SENT_PATIENCE_MS) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
 export function createMailer(deps: { db: Db; smtpUrl: string; from: string }): Mailer {
   const transport = nodemailer.createTransport(deps.smtpUrl);
   return {
@@ -47,7 +69,7 @@ export function createMailer(deps: { db: Db; smtpUrl: string; from: string }): M
         await deps.db.update(outbox).set({ lastError: String(err) }).where(eq(outbox.id, row.id));
         throw err;
       }
-      await deps.db.update(outbox).set({ sentAt: new Date(), lastError: null }).where(eq(outbox.id, row.id));
+      await recordSent(deps.db, row.id);
       return { sent: true };
     },
     close: () => transport.close(),

@@ -5,7 +5,7 @@ import Handlebars from 'handlebars';
 // One handlebars template per letter kind in ./templates, all sharing the `letter` layout partial.
 // Handlebars escapes every value, so a candidate's name can never inject markup into a letter.
 
-export type LetterTemplate = 'enquiryAcknowledgement' | 'enquiryOutcome' | 'statementOfResults' | 'invoice' | 'candidateResultsLetters' | 'studentSlips';
+export type LetterTemplate = 'enquiryAcknowledgement' | 'enquiryOutcome' | 'statementOfResults' | 'invoice' | 'candidateResultsLetters' | 'studentSlips' | 'resultsStatements';
 
 const dir = path.join(__dirname, 'templates');
 const hbs = Handlebars.create();

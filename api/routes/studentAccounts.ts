@@ -3,6 +3,7 @@
 // centre never sees another centre's students. The import and the export are workflows (started and queried here);
 // an account's status changes only through the guarded transitions of db/studentAccounts.ts.
 // Student routes: activation with a code or link plus date of birth, sign-in, password reset, own analysis.
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { verify } from '@node-rs/argon2';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
@@ -47,6 +48,7 @@ import {
   STATUS_LABELS,
   STUDENT_ADMIN_ROLES,
   STUDENT_STATUSES,
+  type ImportViolation,
   type StudentStatus,
 } from '../../domain/studentAccounts';
 import { studentEmailWorkflowId, studentExportWorkflowId, studentImportWorkflowId } from '../../workflows/ids';
@@ -97,6 +99,46 @@ export interface StudentRouteDeps {
 /** Only exams officers, managers and assistants (D1). */
 const admins = [...STUDENT_ADMIN_ROLES];
 const UPLOAD_TYPES = ['text/csv', 'text/plain', 'application/csv', 'application/vnd.ms-excel', 'application/octet-stream'];
+
+const NOT_UTF8 = 'Save the file as "CSV UTF-8" (in Excel: File, Save As, CSV UTF-8) and upload it again.';
+
+/**
+ * An upload must be UTF-8 (D2): anything else would import names with replacement characters that then fail to
+ * match the exam entries for no visible reason. Checked chunk by chunk as the file streams in; an incomplete
+ * character at the end of a chunk is checked with the next one. Answers the refusal, naming the line, or null.
+ */
+function utf8Check() {
+  let carry = Buffer.alloc(0);
+  let line = 1;
+  let first = true;
+  return (chunk: Buffer, last: boolean): ImportViolation | null => {
+    const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    if (first && bytes.length >= 2) {
+      first = false;
+      if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+        return { line: 1, field: 'file', rule: 'D2', message: `The file is saved as UTF-16 (Unicode text). ${NOT_UTF8}` };
+      }
+    }
+    let keep = 0;
+    for (let i = bytes.length - 1; !last && i >= Math.max(0, bytes.length - 3); i--) {
+      if (bytes[i] < 0x80) break;
+      if (bytes[i] >= 0xc0) {
+        const need = bytes[i] >= 0xf0 ? 4 : bytes[i] >= 0xe0 ? 3 : 2;
+        if (bytes.length - i < need) keep = bytes.length - i;
+        break;
+      }
+    }
+    const complete = bytes.subarray(0, bytes.length - keep);
+    carry = Buffer.from(bytes.subarray(bytes.length - keep));
+    if (!isUtf8(complete)) {
+      const text = complete.toString('utf8');
+      const at = line + (text.slice(0, text.indexOf('\uFFFD')).match(/\n/g)?.length ?? 0);
+      return { line: at, field: 'file', rule: 'D2', message: `Line ${at} has characters that are not UTF-8 (the file may be saved as ANSI or Latin-1). ${NOT_UTF8}` };
+    }
+    for (const b of complete) if (b === 0x0a) line += 1;
+    return null;
+  };
+}
 
 const actorOf = (u: SessionUser): Actor => ({ userId: u.id, name: u.name });
 const refuse = (status: number, violations: RuleViolation[]) => new HttpError(status, violations.map((v) => v.message).join(' '), violations);
@@ -352,16 +394,22 @@ export function studentAccountRoutes(deps: StudentRouteDeps): RouteSpec[] {
       pending = [];
       pendingBytes = 0;
     };
+    const encoding = utf8Check();
+    const refuseEncoding = (problem: ImportViolation | null) => {
+      if (problem) throw new HttpError(422, `Nothing was imported: ${problem.message}`, [problem]);
+    };
     try {
       for await (const chunk of req as AsyncIterable<Buffer>) {
         size += chunk.length;
         if (size > policy.maxUploadBytes) {
           throw new HttpError(413, 'The file is too large.', [{ field: 'file', rule: 'D2', message: `A file can be at most ${Math.floor(policy.maxUploadBytes / 2 ** 20)} MiB.` }]);
         }
+        refuseEncoding(encoding(chunk, false));
         pending.push(chunk);
         pendingBytes += chunk.length;
         if (pendingBytes >= IMPORT_CHUNK_BYTES) await flush();
       }
+      refuseEncoding(encoding(Buffer.alloc(0), true));
       await flush();
     } catch (err) {
       await db.delete(studentImportChunks).where(eq(studentImportChunks.importId, importId));

@@ -20,6 +20,7 @@ import { createApp } from '../../api/app';
 import { DEFAULT_ENQUIRY_POLICY } from '../../api/routes/enquiries';
 import type { ResultsAccessPolicy } from '../../api/routes/resultsAccess';
 import { createLogger } from '../../config/logger';
+import { lockOf, recordFailure } from '../../db/signInLocks';
 import { candidates, credentials, letterBatches, letterFiles, letterGenerationCandidates, outbox, resultsAccess } from '../../db/schema';
 import { createWorker } from '../../temporal-config/worker';
 import { resultsAccessWorkflowId } from '../../workflows/ids';
@@ -459,7 +460,7 @@ describe('a long-lived administration', () => {
 });
 
 describe('reissue, downloads and deletion', () => {
-  it('[B11] a reissue gives one candidate a new password and a new letter; the old password stops working', async () => {
+  it('[B11] a reissue gives one candidate a new username, password and letter; the old login stops working and its lock (B3) ends', async () => {
     const f = await createAccessFixture(db(), { candidates: 3 });
     const officer = await signIn(app, f.officer, PASSWORD);
     await officer.put(`${base(f)}/access`, allAccess).expect(200);
@@ -472,6 +473,12 @@ describe('reissue, downloads and deletion', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.violations[0]).toEqual(expect.objectContaining({ rule: 'B11', field: 'candidateNumber' }));
 
+    // Someone keeps the lost login locked (B3).
+    const [lostLogin] = await db().select({ id: credentials.id }).from(credentials).where(eq(credentials.username, lost.username!));
+    const lockedLogin = { accountKind: 'candidate-letter' as const, accountId: lostLogin.id, centreNumber: f.centreNumber };
+    for (let i = 0; i < 3; i++) await recordFailure(db(), lockedLogin, { failuresToLock: 3, lockMs: 3600_000 });
+    expect((await lockOf(db(), lockedLogin))?.lockedUntil).not.toBeNull();
+
     const res = await officer.post(`${base(f)}/candidates/2/reissue`);
     expect(res.status).toBe(200);
     expect(res.body.generations[1]).toEqual(expect.objectContaining({ number: 2, reason: 'REISSUE', candidateNumbers: ['0002'] }));
@@ -481,10 +488,12 @@ describe('reissue, downloads and deletion', () => {
     expect(again.entries.map((e) => e.name)).toEqual(['0002.pdf']);
     const letter = again.pages[0];
     expect(letter.text).toContain('reissued');
-    expect(letter.username).toBe(lost.username);
+    expect(letter.username).not.toBe(lost.username);
     expect(letter.password).not.toBe(lost.password);
     expect((await verifyCandidateLogin(db(), lost.username!, lost.password!)).ok).toBe(false);
+    expect((await verifyCandidateLogin(db(), lost.username!, letter.password!)).ok).toBe(false);
     expect((await verifyCandidateLogin(db(), letter.username!, letter.password!)).ok).toBe(true);
+    expect((await lockOf(db(), lockedLogin))?.lockedUntil).toBeNull();
     const after = new Map((await credentialRows(f)).map((r) => [r.number, r]));
     expect(after.get('0001')).toEqual(before.get('0001'));
     expect(after.get('0003')).toEqual(before.get('0003'));

@@ -83,4 +83,28 @@ export const AUTHORISATION: Record<string, 'public' | string[]> = {
   'POST /api/students/password-reset': 'public',
   'GET /api/students/me': [],
   'GET /api/students/me/analysis': [],
+
+  // Results portals, what is shown (B5-B7, B9, B10): candidate routes answer a signed-in candidate only (every staff
+  // role gets 401); the teacher's report and bulk PDFs are the teacher's, scoped to their centre.
+  'GET /api/candidates/me/results': [],
+  'GET /api/candidates/me/results/:seriesId/statement': [],
+  'GET /api/teacher/report': ['teacher'],
+  'POST /api/teacher/result-pdfs': ['teacher'],
+  'GET /api/teacher/result-pdfs/:id': ['teacher'],
+  'GET /api/teacher/result-pdfs/:id/file': ['teacher'],
+
+  // Results portals, accounts (B1-B4, B8). Sign-in, registration, resets and links are public and answer uniformly;
+  // the signed-in candidate is no staff role (every staff role gets 401). Early unlocks: centre staff for their own
+  // candidates, board staff for anyone (checked per lock inside the route).
+  'POST /api/candidates/session': 'public',
+  'GET /api/candidates/session': [],
+  'DELETE /api/candidates/session': 'public',
+  'POST /api/candidates/register': 'public',
+  'POST /api/candidates/password-reset': 'public',
+  'GET /api/candidate-accounts': CENTRE,
+  'POST /api/password-links/use': 'public',
+  'POST /api/session/password-reset': 'public',
+  'POST /api/teachers/invitations': [...CENTRE, ...BOARD],
+  'GET /api/account-locks': [...CENTRE, ...BOARD],
+  'POST /api/account-locks/:kind/:id/unlock': [...CENTRE, ...BOARD],
 };

@@ -33,10 +33,10 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(opts: { policy?: Partial<EnquiryPolicy>; smtpUrl?: string; temporalAddress?: string } = {}): Promise<World> {
+export async function startWorld(opts: { policy?: Partial<EnquiryPolicy>; smtpUrl?: string; temporalAddress?: string; databaseUrl?: string } = {}): Promise<World> {
   quietTemporalRuntime();
   const env = process.env;
-  const database = createDatabase(env.TEST_DATABASE_URL!, 10);
+  const database = createDatabase(opts.databaseUrl ?? env.TEST_DATABASE_URL!, 10);
   const log = createLogger('test', 'silent');
   const taskQueue = `test-${randomUUID()}`;
   const pdf = createPdfRenderer({ chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium' });

@@ -1,0 +1,2 @@
+ALTER TABLE "outbox" ADD COLUMN "relay" text;--> statement-breakpoint
+CREATE INDEX "outbox_unsent_relay_idx" ON "outbox" USING btree ("created_at") WHERE "outbox"."sent_at" is null and "outbox"."relay" is not null;
