@@ -72,6 +72,8 @@ export interface StudentPolicy extends StudentJobPolicy {
   /** Failed activation or reset attempts allowed per client address in a window (D3). */
   failureLimit: number;
   failureWindowMs: number;
+  /** Failed sign-ins allowed per client address in the window (D8): generous, a school signs in from one address. */
+  signInFailureLimit: number;
 }
 
 export const DEFAULT_STUDENT_POLICY: StudentPolicy = {
@@ -86,6 +88,7 @@ export const DEFAULT_STUDENT_POLICY: StudentPolicy = {
   maxUploadBytes: 256 * 1024 * 1024,
   failureLimit: 10,
   failureWindowMs: 15 * 60_000,
+  signInFailureLimit: 500,
 };
 
 export interface StudentRouteDeps {
@@ -307,10 +310,10 @@ export function studentAccountRoutes(deps: StudentRouteDeps): RouteSpec[] {
   };
 
   const clientKey = (req: Request, what: string) => `student-${what}:${req.ip ?? 'unknown'}`;
-  async function requireNotLimited(req: Request, what: string, field: string) {
-    if (await isRateLimited(db, clientKey(req, what), policy.failureLimit, policy.failureWindowMs)) {
+  async function requireNotLimited(req: Request, what: string, field: string, limit = policy.failureLimit, rule = 'D3') {
+    if (await isRateLimited(db, clientKey(req, what), limit, policy.failureWindowMs)) {
       throw new HttpError(429, 'Too many failed attempts from your network. Wait a few minutes and try again.', [
-        { field, rule: 'D3', message: `Too many failed attempts: try again in ${Math.ceil(policy.failureWindowMs / 60_000)} minutes.` },
+        { field, rule, message: `Too many failed attempts: try again in ${Math.ceil(policy.failureWindowMs / 60_000)} minutes.` },
       ]);
     }
   }
@@ -874,13 +877,16 @@ export function studentAccountRoutes(deps: StudentRouteDeps): RouteSpec[] {
       body: signInBody,
       handler: async ({ req, body }) => {
         const { username, password } = body as z.infer<typeof signInBody>;
+        await requireNotLimited(req, 'sign-in', 'username', policy.signInFailureLimit, 'D8');
         const hit = await accountByUsername(db, username);
         if (!hit || hit.account.status !== 'Active' || !hit.account.passwordHash) {
           await verify(DUMMY_HASH, password).catch(() => false); // the same work as for an account
+          await countFailed(req, 'sign-in');
           throw new HttpError(401, SIGN_IN_REFUSED);
         }
         const ok = await verify(hit.account.passwordHash, password).catch(() => false);
         if (!ok) {
+          await countFailed(req, 'sign-in');
           await transitionWithRetry(db, hit.account.id, () => ({ kind: 'wrong-password' }), { actor: 'student' });
           throw new HttpError(401, SIGN_IN_REFUSED);
         }

@@ -434,6 +434,19 @@ describe('export of verification codes and links', () => {
     expect((await student.post('/api/students/activate', { token, dateOfBirth: s.dateOfBirth, password: NEW_PASSWORD, ...SECURITY })).status).toBe(200);
   });
 
+  it('[D8] failed sign-ins are rate-limited per client address (unknown names count too); other addresses are not affected', async () => {
+    const app = studentApp(world, { signInFailureLimit: 3 });
+    const attacker = await studentClient(app);
+    for (const username of ['nobody@school.example', 'nobody2@school.example', 'nobody3@school.example']) {
+      expect((await attacker.post('/api/students/session', { username, password: 'guess guess guess' })).status).toBe(401);
+    }
+    const limited = await attacker.post('/api/students/session', { username: 'nobody4@school.example', password: 'guess guess guess' });
+    expect(limited.status).toBe(429);
+    expect(limited.body.violations[0]).toMatchObject({ field: 'username', rule: 'D8' });
+    const elsewhere = await studentClient(app); // another address is not affected
+    expect((await elsewhere.post('/api/students/session', { username: 'nobody4@school.example', password: 'guess guess guess' })).status).toBe(401);
+  });
+
   it('[D3] two activations with the same code at once: exactly one succeeds', async () => {
     const s = f.students[25];
     await imported([s]);
