@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Request } from 'express';
 import type { Db } from '../db/client';
 import { candidateAccounts, credentials } from '../db/schema';
@@ -16,6 +16,8 @@ export interface CandidateSession {
   seriesId: string | null;
   /** The credential (letter) or the registered account the candidate signed in with. */
   accountId: string;
+  /** A letter login: the generation whose password signed in; a reissue (B11) ends sessions of the old password. */
+  generation?: number;
   name: string;
 }
 
@@ -45,22 +47,42 @@ export async function endCandidateSession(req: Request): Promise<void> {
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
 }
 
+/** Whether a session's login still works, as prepared statements: every results page asks (issue 6, results day). */
+function loginChecks(db: Db) {
+  return {
+    letter: db
+      .select({ id: credentials.id })
+      .from(credentials)
+      .where(
+        and(
+          eq(credentials.id, sql.placeholder('accountId')),
+          eq(credentials.candidateId, sql.placeholder('candidateId')),
+          eq(credentials.generation, sql.placeholder('generation')),
+          isNull(credentials.revokedAt),
+        ),
+      )
+      .prepare('candidate_letter_login_works'),
+    registered: db
+      .select({ id: candidateAccounts.id })
+      .from(candidateAccounts)
+      .where(and(eq(candidateAccounts.id, sql.placeholder('accountId')), eq(candidateAccounts.candidateId, sql.placeholder('candidateId'))))
+      .prepare('candidate_account_works'),
+  };
+}
+const checksByDb = new WeakMap<Db, ReturnType<typeof loginChecks>>();
+
 /**
- * The signed-in candidate whose login still works: a letter login revoked since sign-in (A7, A12), or a removed
- * account, ends the candidate's session and answers 401.
+ * The signed-in candidate whose login still works: a letter login revoked (A7, A12) or reissued (B11) since sign-in,
+ * or a removed account, ends the candidate's session and answers 401.
  */
 export async function requireCandidate(db: Db, req: Request): Promise<CandidateSession> {
   const candidate = requireCandidateSession(req);
+  let checks = checksByDb.get(db);
+  if (!checks) checksByDb.set(db, (checks = loginChecks(db)));
   const [still] =
     candidate.via === 'letter'
-      ? await db
-          .select({ id: credentials.id })
-          .from(credentials)
-          .where(and(eq(credentials.id, candidate.accountId), eq(credentials.candidateId, candidate.candidateId), isNull(credentials.revokedAt)))
-      : await db
-          .select({ id: candidateAccounts.id })
-          .from(candidateAccounts)
-          .where(and(eq(candidateAccounts.id, candidate.accountId), eq(candidateAccounts.candidateId, candidate.candidateId)));
+      ? await checks.letter.execute({ accountId: candidate.accountId, candidateId: candidate.candidateId, generation: candidate.generation ?? -1 })
+      : await checks.registered.execute({ accountId: candidate.accountId, candidateId: candidate.candidateId });
   if (!still) {
     await endCandidateSession(req);
     throw new HttpError(401, SIGN_IN_TO_SEE_RESULTS);

@@ -61,14 +61,14 @@ async function findLogin(db: Db, username: string): Promise<{ account: SignInAcc
     };
   }
   const [hit] = await db
-    .select({ id: credentials.id, hash: credentials.passwordHash, seriesId: credentials.seriesId, c: person })
+    .select({ id: credentials.id, hash: credentials.passwordHash, seriesId: credentials.seriesId, generation: credentials.generation, c: person })
     .from(credentials)
     .innerJoin(candidates, eq(candidates.id, credentials.candidateId))
     .where(and(eq(credentials.username, name.value), isNull(credentials.revokedAt)));
   if (!hit) return null;
   return {
     account: { accountKind: 'candidate-letter', accountId: hit.id, centreNumber: hit.c.centreNumber, passwordHash: hit.hash },
-    session: { via: 'letter', candidateId: hit.c.id, centreNumber: hit.c.centreNumber, seriesId: hit.seriesId, accountId: hit.id, name: `${hit.c.firstName} ${hit.c.lastName}` },
+    session: { via: 'letter', candidateId: hit.c.id, centreNumber: hit.c.centreNumber, seriesId: hit.seriesId, accountId: hit.id, generation: hit.generation, name: `${hit.c.firstName} ${hit.c.lastName}` },
   };
 }
 

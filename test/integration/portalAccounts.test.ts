@@ -89,6 +89,16 @@ describe('[B1] letter sign-in', () => {
     expect(refused.status).toBe(401);
     expect(refused.body).toEqual({ error: SIGN_IN_REFUSED, violations: [] });
   });
+
+  it('[B1] [B11] a reissue while signed in ends the session of the old password', async () => {
+    const l = await login('0002');
+    const v = await portalVisitor(app);
+    expect((await v.signInCandidate(l.username, l.password)).status).toBe(200);
+    expect((await v.get('/api/candidates/session')).status).toBe(200);
+    // What a reissue's letter batch writes: the same login row, a new password of a later generation.
+    await db().update(credentials).set({ generation: sql`${credentials.generation} + 1` }).where(eq(credentials.id, l.credentialId));
+    expect((await v.get('/api/candidates/session')).status).toBe(401);
+  });
 });
 
 describe('[B1] registration with candidate ID and Secret Number', () => {
