@@ -7,14 +7,13 @@ import session from 'express-session';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import client from 'prom-client';
-import { readSink } from '../activities/email/smtpSink';
 import { createDocumentStore } from '../activities/storage';
 import type { Logger } from '../config/logger';
 import type { Db } from '../db/client';
 import { PgSessionStore } from '../db/sessionStore';
 import { errorHandler, notFound } from './errors';
 import { buildOpenApi } from './openapi';
-import { createPages, pageAssets, pageUploads } from './pages';
+import { createPages, pageAssets, pageErrors, pageUploads } from './pages';
 import { mount, type RouteSpec } from './routeTable';
 import { enquiryRoutes, type EnquiryPolicy } from './routes/enquiries';
 import { DEFAULT_RESULTS_ACCESS_POLICY, resultsAccessRoutes, type ResultsAccessPolicy } from './routes/resultsAccess';
@@ -128,27 +127,14 @@ export function createApp(deps: AppDeps) {
   const api = express.Router();
   mount(api, routes);
   app.use(api);
-  app.use(createPages({ db: deps.db, log: deps.log, routes, csrfToken: (req, res) => generateCsrfToken(req, res), smtpSinkDir: deps.smtpSinkDir }));
+  app.use(createPages({ db: deps.db, routes, csrfToken: (req, res) => generateCsrfToken(req, res), smtpSinkDir: deps.smtpSinkDir }));
   const openapi = buildOpenApi(routes);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });
 
-  if (deps.smtpSinkDir) {
-    const dir = deps.smtpSinkDir;
-    app.get('/dev/outbox', async (_req, res) => {
-      const messages = (await readSink(dir)).reverse();
-      const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-      res.type('html').send(
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Outbox (development)</title></head><body>` +
-          `<h1>Outbox: ${messages.length} messages (development only)</h1>` +
-          messages.map((m) => `<article><h2>${esc(m.subject)}</h2><p>To: ${esc(m.to.join(', '))} · ${m.date?.toISOString() ?? ''}</p><pre>${esc(m.text)}</pre></article>`).join('') +
-          `</body></html>`,
-      );
-    });
-  }
-
   app.use((_req, _res, next) => next(notFound()));
+  app.use(pageErrors(deps.log));
   app.use(errorHandler(deps.log));
   return { app, routes };
 }

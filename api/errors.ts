@@ -51,6 +51,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     } else if ((err as { code?: string })?.code === 'EBADCSRFTOKEN' || (err as { code?: string })?.code === 'ERR_BAD_CSRF_TOKEN') {
       status = 403;
       body = { error: 'The form expired or did not come from this site. Reload the page and try again.' };
+    } else if (isClientHttpError(err)) {
+      // Express and body-parser's own refusals (malformed URL, body over the limit, bad encoding): theirs to say.
+      status = (err as { status: number }).status;
+      body = { error: status === 413 ? 'The request is too large.' : 'The request is not valid.' };
     } else if (codeIn(err, INPUT_REFUSED_BY_DATABASE)) {
       // Input that slipped past a route's schema but that PostgreSQL cannot take (found by Schemathesis: a NUL in ?q=).
       status = 400;
@@ -63,6 +67,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (status >= 500) log.error({ err, path: req.path }, 'request failed');
     res.status(status).json(body);
   };
+}
+
+/** A refusal by Express itself: body-parser's http-errors (`expose`, e.g. 413) or the router's 400 for a bad %-escape. */
+function isClientHttpError(err: unknown): boolean {
+  const e = err as { status?: unknown; expose?: unknown };
+  return typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && (e.expose === true || err instanceof URIError);
 }
 
 const UNAVAILABLE_CODES = ['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'CONNECTION_DESTROYED', '57P01', '57P02', '57P03'];

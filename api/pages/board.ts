@@ -1,8 +1,9 @@
-import { desc } from 'drizzle-orm';
-import express from 'express';
+import { desc, ilike, or } from 'drizzle-orm';
+import express, { type Request } from 'express';
 import type { Db } from '../../db/client';
 import { series } from '../../db/schema';
 import type { EnquiryState } from '../../workflows/enquiryTypes';
+import type { UploadedFile } from './multipart';
 import { asList, asText, type Kit } from './pageKit';
 import { statusTag } from './enquiries';
 
@@ -27,6 +28,8 @@ const ALERT_TEXT: Record<string, string> = {
   'turnaround-overdue': 'Past 30 days since receipt [C16]',
   'approval-deadline-near': 'Awaiting approval near the deadline [C17]',
 };
+
+export const BOARD_UPLOAD_PATH = /^\/board\/enquiries\/[^/]+\/documents$/;
 
 const num = (v: string): number | null => (v.trim() === '' ? null : Number(v));
 
@@ -131,17 +134,38 @@ export function boardPages(kit: Kit, db: Db) {
     }),
   );
 
+  router.post(
+    '/board/enquiries/:id/documents',
+    kit.page(async (req, res) => {
+      const id = String(req.params.id);
+      const b = (req.body ?? {}) as Record<string, string | UploadedFile | undefined>;
+      const file = typeof b.document === 'object' ? b.document : null;
+      const kind = typeof b.kind === 'string' ? b.kind : '';
+      await kit.submit(req, res, {
+        back: `/enquiries/${id}`,
+        notice: { title: `${kind === 'Rpt' ? 'Report' : 'Copy of script'} attached`, text: 'The centre is emailed that it is available. [C19]' },
+        action: async () => {
+          // The API takes the PDF as the request body: hand it the uploaded file's bytes.
+          const upload = Object.assign(Object.create(req) as Request, { body: file?.content ?? Buffer.alloc(0) });
+          await kit.api(req, res, 'post', '/api/board/enquiries/:id/documents', { params: { id }, req: upload, query: { kind, filename: file?.filename || 'document.pdf' } });
+        },
+      });
+    }),
+  );
+
   router.get(
     '/board/series',
     kit.page(async (req, res) => {
-      const rows = await db.select().from(series).orderBy(desc(series.releaseAt)).limit(50);
+      const q = asText(req.query.q).trim();
+      const like = `%${q.replace(/[%_\\]/g, '\\$&')}%`;
+      const rows = await db.select().from(series).where(q ? or(ilike(series.id, like), ilike(series.name, like)) : undefined).orderBy(desc(series.releaseAt)).limit(50);
       const calendars = await Promise.all(
         rows.map(async (s) => ({
           ...s,
           calendar: await kit.api<{ invoiceAt: string; invoicedAt?: string | null }>(req, res, 'get', '/api/board/series/:seriesId/calendar', { params: { seriesId: s.id } }).catch(() => null),
         })),
       );
-      kit.render(req, res, 'boardSeries', { title: 'Series calendar', series: calendars });
+      kit.render(req, res, 'boardSeries', { title: 'Series calendar', q, series: calendars });
     }),
   );
 

@@ -102,7 +102,7 @@ export function centrePages(kit: Kit) {
       const seriesId = String(req.params.seriesId);
       const admin = await kit.api<Admin>(req, res, 'get', '/api/results-access/series/:seriesId', { params: { seriesId } });
       const p = admin.progress;
-      const working = p.status === 'queued' || p.status === 'running' || p.status === 'finalising';
+      const working = ['queued', 'running', 'finalising'].includes(p.status) || admin.state.generations.some((g) => g.status !== 'done' && g.status !== 'cancelled');
       kit.render(req, res, 'resultsAccessSeries', {
         title: `Candidate results website: ${admin.series.name}`,
         back: { href: '/results-access', text: 'All series' },

@@ -3,7 +3,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import express, { type Request } from 'express';
 import type { Db } from '../../db/client';
 import { candidates, components, entries, syllabuses } from '../../db/schema';
-import { SERVICES, SERVICE_NAMES, type EnquiryDraft, type RuleViolation, type Service } from '../../domain/model';
+import { REPORT_SERVICES, SCRIPT_COPY_SERVICES, SERVICES, SERVICE_NAMES, type EnquiryDraft, type RuleViolation, type Service } from '../../domain/model';
 import type { EnquiryState, TimelineEvent } from '../../workflows/enquiryTypes';
 import { HttpError } from '../errors';
 import { asList, asText, userOf, type Kit } from './pageKit';
@@ -214,7 +214,10 @@ export function enquiryPages(kit: Kit, db: Db) {
         documents: enquiry.documents.map((d) => ({ ...d, href: `/api/documents/${d.documentId}` })),
         isCentre,
         isBoard,
+        canReportAckError: !isBoard && enquiry.acknowledgedAt !== null && enquiry.status === 'Acknowledged',
         outcomeRows,
+        // C19: services with a copy of the script (1S, 2S) or a report (5, 9) complete only once it is attached.
+        needsDocument: [...SCRIPT_COPY_SERVICES, ...REPORT_SERVICES].includes(enquiry.draft.service),
         isXQ: enquiry.draft.service === 'XQ',
         check,
         canSubmit: check !== null,
@@ -223,6 +226,25 @@ export function enquiryPages(kit: Kit, db: Db) {
         windowNote: enquiry.amendableUntil
           ? windowOpen ? 'Changes and cancellation are free until the window closes. [C20]' : `The free window closed; a change or cancellation is charged the administration fee. [C20]`
           : 'Changes and cancellation are free until 24 hours after the acknowledgement. [C20]',
+      });
+    }),
+  );
+
+  // C29: an error in the acknowledgement letter, reported within 24 hours of its issue (by the centre, or for an
+  // associate centre by its associate); the workflow decides whether the window is still open.
+  router.post(
+    '/enquiries/:id/acknowledgement-error',
+    kit.page(async (req, res) => {
+      const id = String(req.params.id);
+      const description = asText((req.body as Record<string, unknown>).description);
+      const associate = userOf(req)?.roles.includes('associate_staff');
+      await kit.submit(req, res, {
+        back: `/enquiries/${id}`,
+        values: { description },
+        notice: { title: 'Error reported', text: 'The board has been told. [C29]' },
+        action: async () => {
+          await kit.api(req, res, 'post', associate ? '/api/associate/enquiries/:id/acknowledgement-error' : '/api/enquiries/:id/acknowledgement-error', { params: { id }, body: { description } });
+        },
       });
     }),
   );

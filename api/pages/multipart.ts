@@ -1,7 +1,8 @@
 import express, { type RequestHandler } from 'express';
 
-// The one file upload of the pages (student imports, D2) comes as multipart/form-data. A small parser, mounted before
-// the CSRF check so that the form's _csrf field is read like any other form's.
+// The pages' file uploads (student imports, D2; the board's copies of scripts and reports, C19) come as
+// multipart/form-data. A small parser, mounted before the CSRF check so that the form's _csrf field is read like any
+// other form's.
 
 export interface UploadedFile {
   filename: string;
@@ -34,9 +35,9 @@ export function parseMultipart(body: Buffer, contentType: string): Record<string
   return out;
 }
 
-export function multipartForm(paths: string[]): RequestHandler {
+export function multipartForm(paths: RegExp[]): RequestHandler {
   return (req, res, next) => {
-    if (req.method !== 'POST' || !paths.includes(req.path)) return next();
+    if (req.method !== 'POST' || !paths.some((p) => p.test(req.path))) return next();
     raw(req, res, (err?: unknown) => {
       if (err) return next(err);
       if (Buffer.isBuffer(req.body)) req.body = parseMultipart(req.body, req.headers['content-type'] ?? '');

@@ -2,7 +2,8 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
-import type { RuleViolation } from '../../domain/model';
+import { CENTRE_STAFF_ROLES, type RuleViolation } from '../../domain/model';
+import { STUDENT_ADMIN_ROLES } from '../../domain/studentAccounts';
 import { HttpError, zodViolations } from '../errors';
 import { authorise, type RouteSpec, type SessionUser } from '../routeTable';
 import { fieldId, type PageModel, type Views } from './views';
@@ -166,14 +167,19 @@ export function formErrorsOf(err: unknown): FormErrors | null {
 function navFor(user: SessionUser | null, current: string) {
   if (!user) return [];
   const items: Array<{ href: string; text: string }> = [];
-  const centre = user.roles.some((r) => ['exams_officer', 'exams_manager', 'exams_assistant', 'head_of_centre'].includes(r));
+  const centre = user.roles.some((r) => CENTRE_STAFF_ROLES.includes(r));
   if (centre) {
     items.push({ href: '/', text: 'Home' }, { href: '/results-access', text: 'Results website' }, { href: '/enquiries', text: 'Enquiries' });
-    if (user.roles.some((r) => ['exams_officer', 'exams_manager', 'exams_assistant'].includes(r))) items.push({ href: '/student-accounts', text: 'Student accounts' });
+    if (user.roles.some((r) => (STUDENT_ADMIN_ROLES as readonly string[]).includes(r))) items.push({ href: '/student-accounts', text: 'Student accounts' });
+    items.push({ href: '/candidate-accounts', text: 'Candidate logins' }, { href: '/account-locks', text: 'Locked accounts' }, { href: '/invoices', text: 'Invoices' });
   }
   if (user.roles.includes('associate_staff')) items.push({ href: '/associate', text: 'Approvals and documents' }, { href: '/enquiries', text: 'Enquiries' });
-  if (user.roles.includes('board_staff')) items.push({ href: '/board', text: 'Enquiry queue' }, { href: '/board/series', text: 'Series calendar' });
-  return items.map((i) => ({ ...i, active: i.href === '/' ? current === '/' : current.startsWith(i.href) }));
+  if (user.roles.includes('teacher')) items.push({ href: '/teacher', text: 'Results report' });
+  if (user.roles.includes('board_staff')) items.push({ href: '/board', text: 'Enquiry queue' }, { href: '/board/series', text: 'Series calendar' }, { href: '/account-locks', text: 'Locked accounts' });
+  // The one item whose address is the longest start of the current path is the current section.
+  const matches = (href: string) => (href === '/' ? current === '/' : current === href || current.startsWith(`${href}/`));
+  const best = items.filter((i) => matches(i.href)).sort((a, b) => b.href.length - a.href.length)[0];
+  return items.map((i) => ({ ...i, active: i === best }));
 }
 
 /** Form values: repeated fields come as arrays, single ones as strings; these read either way. */

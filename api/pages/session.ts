@@ -1,4 +1,5 @@
 import express from 'express';
+import { CENTRE_STAFF_ROLES } from '../../domain/model';
 import { HttpError } from '../errors';
 import type { SessionUser } from '../routeTable';
 import { asText, formErrorsOf, type Kit } from './pageKit';
@@ -14,6 +15,7 @@ export const safeNext = (v: unknown): string | null => {
 export function homeOf(user: SessionUser): string {
   if (user.roles.includes('board_staff')) return '/board';
   if (user.roles.includes('associate_staff')) return '/associate';
+  if (!user.roles.some((r) => CENTRE_STAFF_ROLES.includes(r))) return '/teacher';
   return '/';
 }
 

@@ -1,15 +1,16 @@
-// In a real browser: a candidate registers with candidate ID and Secret Number, is locked out after three wrong
-// passwords (even the right one is refused meanwhile), signs in once the lock lifts, and sees the results and the
-// statement of results PDF (RULES.md B1, B3, B5, B6). Every page visited passes axe-core. The lock lasts 8 seconds
+// In a real browser: a candidate registers with the candidate ID and Secret Number the centre's page shows, is locked
+// out after three wrong passwords (even the right one is refused meanwhile, and the centre sees the lock), signs in
+// once the lock lifts, sees the results and the statement of results PDF, then sets a new password with the emailed
+// link of "forgotten password" (RULES.md B1, B3, B4, B5, B6). Every page visited passes axe-core. The lock lasts 8 seconds
 // here: durations are configuration.
 import fs from 'node:fs';
 import { createApp } from '../../api/app';
 import { DEFAULT_ENQUIRY_POLICY } from '../../api/routes/enquiries';
 import { createLogger } from '../../config/logger';
 import { DEFAULT_PORTAL_ACCOUNTS_POLICY } from '../../domain/portalAccounts';
-import { audit, publishScreenshot, startBrowser, type BrowserRun } from '../support/browser';
+import { audit, publishScreenshot, signInAsStaff, startBrowser, type BrowserRun } from '../support/browser';
 import { createFixture, PASSWORD, type Fixture } from '../support/fixtures';
-import { signIn, startWorld, type World } from '../support/world';
+import { eventually, startWorld, type World } from '../support/world';
 
 const LOCK_MS = 8000;
 let world: World;
@@ -28,6 +29,7 @@ beforeAll(async () => {
     publicUrl: 'http://localhost:3000',
     enquiryPolicy: DEFAULT_ENQUIRY_POLICY,
     portalAccountsPolicy: { ...DEFAULT_PORTAL_ACCOUNTS_POLICY, lockMs: LOCK_MS },
+    smtpSinkDir: process.env.TEST_SMTP_SINK_DIR,
   });
   run = await startBrowser(app);
   f = await createFixture(world.database.db, { candidates: 3 });
@@ -37,10 +39,15 @@ afterAll(async () => {
   await world?.close();
 });
 
-it('[B1] [B3] a candidate registers, is locked out after three failures, and signs in after the lock lifts', async () => {
-  const staff = await signIn(world.app, f.officer, PASSWORD);
-  const { body } = await staff.get('/api/candidate-accounts').expect(200);
-  const me = (body.candidates as Array<{ candidateNumber: string; candidateId: string; secretNumber: string }>).find((c) => c.candidateNumber === '0001')!;
+it('[B1] [B3] [B4] [B6] a candidate registers, is locked out after three failures, and signs in after the lock lifts', async () => {
+  // The centre reads the candidate's ID and Secret Number from its page and hands them over.
+  const officer = await run.newPage();
+  await signInAsStaff(officer, f.officer, PASSWORD);
+  await officer.goto('/candidate-accounts');
+  const cells = await officer.locator('tbody tr', { hasText: '0001' }).locator('td').allTextContents();
+  const me = { candidateId: cells[2], secretNumber: cells[3] };
+  expect(me.secretNumber).toMatch(/^\d{8}$/);
+  problems.push(...(await audit(officer, 'centre-candidate-accounts')));
   const email = `cand-${f.centreNumber.toLowerCase()}@pupil.example`;
   const password = 'Candidate password 2026';
 
@@ -72,6 +79,11 @@ it('[B1] [B3] a candidate registers, is locked out after three failures, and sig
   expect(page.url()).toContain('/candidates/sign-in');
   await expect(page.locator('.govuk-error-summary').count()).resolves.toBe(1);
 
+  // The centre sees the lock (it could unlock early; here the lock lifts by itself).
+  await officer.goto('/account-locks');
+  await expect(officer.locator('tbody').textContent()).resolves.toContain(email);
+  problems.push(...(await audit(officer, 'centre-account-locks')));
+
   await page.waitForTimeout(Math.max(0, lockedAt + LOCK_MS + 2000 - Date.now()));
   await attempt(password);
   await page.waitForURL(/\/candidates\/results/);
@@ -81,5 +93,31 @@ it('[B1] [B3] a candidate registers, is locked out after three failures, and sig
 
   const [statement] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /statement of results/ }).first().click()]);
   expect(fs.readFileSync((await statement.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+
+  // B4: a forgotten password, then a new one set with the emailed link.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.goto('/candidates/forgotten-password');
+  problems.push(...(await audit(page, 'candidate-forgotten-password')));
+  await page.getByLabel('Candidate ID').fill(me.candidateId);
+  await page.getByRole('button', { name: 'Send the link' }).click();
+  await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('Check your email');
+  const mail = await eventually(async () => (await world.mailTo(email)).find((m) => /set-password\?token=/.test(m.text)), 60_000);
+  await page.goto(new URL(/(\/set-password\?token=\S+)/.exec(mail.text)![1], run.baseUrl).toString());
+  problems.push(...(await audit(page, 'set-password')));
+  await page.getByLabel('New password').fill('A brand new password 2026');
+  await page.getByLabel('Candidate results account').check();
+  await page.getByRole('button', { name: 'Set the password' }).click();
+  await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('Your password is set');
+  await page.getByLabel('Username or email address').fill(email);
+  await page.getByLabel('Password').fill('A brand new password 2026');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/candidates\/results/);
   expect(problems).toEqual([]);
+});
+
+it('the development outbox lists the mail the SMTP sink kept, in the layout', async () => {
+  const page = await run.newPage();
+  await page.goto('/dev/outbox');
+  await expect(page.locator('h1').textContent()).resolves.toMatch(/Outbox: \d+ messages?/);
+  expect(await audit(page, 'dev-outbox')).toEqual([]);
 });

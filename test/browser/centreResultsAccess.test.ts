@@ -65,12 +65,9 @@ it('[A8] [A9] [A10] a centre gives ALL candidates access and downloads the PDF a
   await expect(page.locator('#access-summary').textContent()).resolves.toBe('ALL candidates have access');
   problems.push(...(await audit(page, 'results-access-progress')));
 
-  // The page's script polls the progress and reloads when the letters are ready; without it a refresh does the same.
+  // The page's script polls the progress and reloads the page when the letters are ready.
   const pdfLink = page.getByRole('link', { name: /PDF, a page per candidate/ });
-  for (let i = 0; i < 120 && (await pdfLink.count()) === 0; i++) {
-    await page.waitForTimeout(1000);
-    if (i % 10 === 9) await page.reload();
-  }
+  await pdfLink.first().waitFor({ timeout: 120_000 });
   problems.push(...(await audit(page, 'results-access-letters')));
   publishScreenshot('results-access-letters');
 
@@ -86,5 +83,20 @@ it('[A8] [A9] [A10] a centre gives ALL candidates access and downloads the PDF a
   await expect(page.locator('tbody tr').count()).resolves.toBe(1);
   await expect(page.locator('tbody').textContent()).resolves.toContain('Active');
   problems.push(...(await audit(page, 'results-access-candidates')));
+
+  await page.goto('/invoices');
+  await expect(page.locator('h1').textContent()).resolves.toBe('Invoices');
+  problems.push(...(await audit(page, 'centre-invoices')));
   expect(problems).toEqual([]);
+});
+
+it('(DESIGN rule 8) a form without its CSRF cookie is refused with an error page, not a JSON answer', async () => {
+  const fresh = await run.newPage();
+  await fresh.goto('/sign-in');
+  await fresh.context().clearCookies();
+  await fresh.getByLabel('Email address').fill(f.officer);
+  await fresh.getByLabel('Password').fill(PASSWORD);
+  await fresh.getByRole('button', { name: 'Sign in' }).click();
+  await expect(fresh.locator('h1').textContent()).resolves.toBe('The form expired');
+  expect(await audit(fresh, 'csrf-expired')).toEqual([]);
 });

@@ -79,7 +79,7 @@ describe('centre and board', () => {
     expect(problems).toEqual([]);
   });
 
-  it('[C15] [C25] [C20] board staff receive and acknowledge it from the queue; the centre sees the amendment countdown', async () => {
+  it('[C15] [C25] [C20] [C29] board staff receive and acknowledge it from the queue; the centre sees the amendment countdown', async () => {
     const row = () => board.locator('tbody tr', { hasText: f.centreNumber });
     await untilShown(board, `/board?seriesId=${f.seriesId}`, row);
     problems.push(...(await audit(board, 'board-queue')));
@@ -96,6 +96,20 @@ describe('centre and board', () => {
     await expect(centre.getByRole('link', { name: /Ack:/ }).count()).resolves.toBe(1);
     problems.push(...(await audit(centre, 'enquiry-acknowledged')));
     publishScreenshot('enquiry-acknowledged');
+
+    // C29: an error in the acknowledgement letter, reported within 24 hours of its issue.
+    await centre.getByText('Report an error in the acknowledgement letter').click();
+    await centre.getByLabel('What is wrong').fill('The candidate number on the letter is wrong.');
+    await centre.getByRole('button', { name: 'Report the error' }).click();
+    await expect(centre.locator('.govuk-notification-banner').textContent()).resolves.toContain('Error reported');
+
+    // C20: amending inside the 24-hour window is free.
+    await centre.getByRole('button', { name: 'Amend' }).or(centre.getByRole('link', { name: 'Amend' })).click();
+    problems.push(...(await audit(centre, 'enquiry-amend')));
+    await centre.getByLabel('Note (optional)').fill('Browser journey, amended');
+    await centre.getByRole('button', { name: 'Amend the enquiry' }).click();
+    await expect(centre.locator('.govuk-notification-banner').textContent()).resolves.toContain('Enquiry amended');
+    await expect(centre.locator('.govuk-summary-list').first().textContent()).resolves.toContain('Browser journey, amended');
     expect(problems).toEqual([]);
   });
 
@@ -109,6 +123,9 @@ describe('centre and board', () => {
     await expect(statusOf(board)).resolves.toBe('Completed');
     await expect(board.locator('#outcome').textContent()).resolves.toContain('C to B');
     problems.push(...(await audit(board, 'board-completed')));
+    await board.goto(`/board/series?q=${f.seriesId}`);
+    await expect(board.locator('tbody').textContent()).resolves.toContain(f.seriesId);
+    problems.push(...(await audit(board, 'board-series')));
 
     await centre.goto(enquiryUrl);
     await expect(statusOf(centre)).resolves.toBe('Completed');
@@ -116,6 +133,25 @@ describe('centre and board', () => {
     await expect(centre.getByRole('link', { name: /SoR:/ }).count()).resolves.toBe(1);
     problems.push(...(await audit(centre, 'enquiry-completed')));
     publishScreenshot('enquiry-completed');
+    expect(problems).toEqual([]);
+  });
+
+  it('[C19] board staff attach a copy of the script as a PDF file from the enquiry page', async () => {
+    const api = await signIn(world.app, f.officer, PASSWORD);
+    const created = await api.post('/api/enquiries', { seriesId: f.seriesId, draft: { service: '1S', syllabusCode: f.maths, componentCodes: ['11'], candidateNumbers: ['0002'], note: 'Script copy' } }).expect(201);
+    const id = created.body.enquiryId as string;
+    await api.post(`/api/enquiries/${id}/submit`, { declarations: [true, true] }).expect(200);
+    const boardApi = await signIn(world.app, f.boardStaff, PASSWORD);
+    await boardApi.post(`/api/board/enquiries/${id}/receive`).expect(200);
+    await boardApi.post(`/api/board/enquiries/${id}/acknowledge`).expect(200);
+
+    await board.goto(`/enquiries/${id}`);
+    await board.getByLabel('Document').selectOption('CoS');
+    await board.getByLabel('PDF file').setInputFiles({ name: 'script-0002.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% a stand-in script\n%%EOF\n') });
+    problems.push(...(await audit(board, 'board-attach')));
+    await board.getByRole('button', { name: 'Attach' }).click();
+    await expect(board.locator('.govuk-notification-banner').textContent()).resolves.toContain('Copy of script attached');
+    await expect(board.getByRole('link', { name: /CoS: script-0002\.pdf/ }).count()).resolves.toBe(1);
     expect(problems).toEqual([]);
   });
 });

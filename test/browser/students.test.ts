@@ -66,6 +66,28 @@ it('[D4] staff search the accounts with filters and open one', async () => {
   expect(problems).toEqual([]);
 });
 
+it('[D3] staff export verification codes only after accepting responsibility, and download the files', async () => {
+  await officer.goto('/student-accounts/export');
+  problems.push(...(await audit(officer, 'student-export')));
+  await officer.getByLabel('Series').selectOption(f.seriesId);
+  await officer.getByRole('button', { name: 'Export' }).click();
+  await expect(officer.locator('.govuk-error-summary').textContent()).resolves.toContain('[D3]');
+  await officer.getByLabel(/We accept responsibility/).check();
+  await officer.getByRole('button', { name: 'Export' }).click();
+  await officer.waitForURL(/\/student-accounts\/exports\//);
+  const csv = officer.getByRole('link', { name: 'CSV of codes and links' });
+  await eventually(async () => {
+    if ((await csv.count()) > 0) return true;
+    await officer.waitForTimeout(1000);
+    await officer.reload();
+    return undefined;
+  }, 60_000);
+  problems.push(...(await audit(officer, 'student-export-done')));
+  const [file] = await Promise.all([officer.waitForEvent('download'), csv.click()]);
+  expect(file.suggestedFilename()).toMatch(/\.csv$/);
+  expect(problems).toEqual([]);
+});
+
 it('[D3] [D11] a student activates with the emailed link, signs in and sees the results analysis with a chart', async () => {
   const [a] = f.students;
   const mail = await eventually(async () => (await world.mailTo(a.email)).find((m) => m.subject.startsWith('Welcome')), 60_000);
@@ -90,5 +112,27 @@ it('[D3] [D11] a student activates with the emailed link, signs in and sees the 
 
   await student.goto('/students/reset');
   problems.push(...(await audit(student, 'student-reset')));
+  expect(problems).toEqual([]);
+});
+
+it('[B9] [B10] a teacher filters the report and makes the result PDFs of the candidates found, with progress', async () => {
+  const teacher = await run.newPage();
+  await signInAsStaff(teacher, f.teacher, PASSWORD);
+  expect(new URL(teacher.url()).pathname).toBe('/teacher');
+  await teacher.getByLabel('Series').selectOption(f.seriesId);
+  await teacher.getByLabel('From').fill('1');
+  await teacher.getByLabel('To').fill('2');
+  await teacher.getByRole('button', { name: 'Show the report' }).click();
+  await expect(teacher.locator('tbody tr').count()).resolves.toBe(2);
+  problems.push(...(await audit(teacher, 'teacher-report')));
+  publishScreenshot('teacher-report');
+
+  await teacher.getByRole('button', { name: /Make result PDFs for these 2 candidates/ }).click();
+  // The page's script polls the job's progress and reloads the page when the zip is ready.
+  const download = teacher.getByRole('link', { name: /Download the zip/ });
+  await download.waitFor({ timeout: 90_000 });
+  problems.push(...(await audit(teacher, 'teacher-pdfs')));
+  const [zip] = await Promise.all([teacher.waitForEvent('download'), download.click()]);
+  expect(zip.suggestedFilename()).toMatch(/\.zip$/);
   expect(problems).toEqual([]);
 });

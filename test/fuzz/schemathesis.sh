@@ -8,7 +8,17 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 VENV="$ROOT/.tools/venv"
 if ! "$VENV/bin/st" --version 2>/dev/null | grep -qx "st, version $VERSION"; then
   echo "installing schemathesis $VERSION into $VENV" >&2
-  python3 -m venv "$VENV"
+  command -v python3 >/dev/null || { echo "Python 3 is needed for API fuzzing (Debian: apt-get install python3 python3-venv)" >&2; exit 1; }
+  if ! python3 -m venv "$VENV" 2>/dev/null; then
+    # Debian splits venv (ensurepip) out of python3.
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+      python3 -m venv "$VENV"
+    else
+      echo "python3 -m venv failed: install python3-venv (Debian: sudo apt-get install python3-venv)" >&2
+      exit 1
+    fi
+  fi
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$VERSION"
 fi
 exec "$VENV/bin/st" "$@"

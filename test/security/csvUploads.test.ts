@@ -1,9 +1,10 @@
 // Bad files for the student import (D2): empty, over the size limit, wrongly encoded, with formula cells, with
 // extra or missing columns and cells. Each answers a clear 4xx naming the line, field and rule, and saves nothing:
 // no account, no staged rows or file chunks, no email. A UTF-8 file with a byte order mark imports normally.
-// (That the export neutralises formula cells is shown in test/integration/students.test.ts, [D3].)
+// The one CSV the app writes, the export of codes, neutralises every formula start, tab and CR included.
 import { eq, inArray, sql } from 'drizzle-orm';
-import { studentAccounts, studentImportChunks, studentImportRows, studentImports } from '../../db/schema';
+import { parse } from 'csv-parse/sync';
+import { candidates, studentAccounts, studentImportChunks, studentImportRows, studentImports } from '../../db/schema';
 import { createStudentFixture, rowOf, staff, studentApp, studentCsv, type StudentFixture } from '../support/studentFixtures';
 import { startWorld, type World } from '../support/world';
 
@@ -111,3 +112,25 @@ it('[D2] the same file saved as UTF-8 with a byte order mark imports normally', 
   expect(res.status).toBe(201);
   expect(res.body.import).toEqual(expect.objectContaining({ rows: 3, created: 3 }));
 });
+
+it('[D3] the exported CSV neutralises cells starting with =, +, -, @, tab or CR, whatever the exam-entry data holds', async () => {
+  const g = await createStudentFixture(world.database.db, { candidates: 3 });
+  const names: Array<[string, string]> = [
+    ['\t=1+1', '\r@SUM(A1)'],
+    ['=HYPERLINK("http://evil.example")', '-2+3'],
+    ['+cmd', '@x'],
+  ];
+  for (const [i, [first, last]] of names.entries()) {
+    await world.database.db.update(candidates).set({ firstName: first, lastName: last }).where(eq(candidates.id, g.students[i].candidateId));
+  }
+  const who = await staff(world.app, g.officer);
+  const res = await who.post('/api/student-accounts/exports', { seriesId: g.seriesId, responsibility: true }).expect(201);
+  const csv = (await who.get(res.body.files.find((x: { kind: string }) => x.kind === 'csv').url).expect(200)).text;
+  const rows = parse(csv, { relax_column_count: true }) as string[][];
+  const cells = rows.slice(1).flat();
+  expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+  for (const [first, last] of names) {
+    expect(cells).toContain(`'${first}`);
+    expect(cells).toContain(`'${last}`);
+  }
+}, 120_000);

@@ -12,10 +12,14 @@ for (const el of document.querySelectorAll('[data-progress-url]')) {
     const res = await fetch(el.dataset.progressUrl, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
     if (!res.ok) return;
     const p = await res.json();
+    // Letters answer { status, done, total, percent }; teachers' PDF jobs { job: { phase, done, total }, percent }.
+    const status = p.status ?? p.job?.phase;
+    const done = p.done ?? p.job?.done;
+    const total = p.total ?? p.job?.total;
     bar.style.width = `${p.percent}%`;
     el.querySelector('[role=progressbar]').setAttribute('aria-valuenow', String(p.percent));
-    text.textContent = `${p.done} of ${p.total} letters made (${p.percent}%)${p.secondsLeft != null ? `, about ${Math.ceil(p.secondsLeft)} seconds left` : ''}.`;
-    if (p.status === 'done' || p.status === 'idle' || p.status === 'cancelled') {
+    text.textContent = `${done} of ${total} made (${p.percent}%)${p.secondsLeft != null ? `, about ${Math.ceil(p.secondsLeft)} seconds left` : ''}.`;
+    if (['done', 'idle', 'cancelled', 'completed', 'failed'].includes(status)) {
       window.location.reload();
       return;
     }
