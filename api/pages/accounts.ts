@@ -1,5 +1,8 @@
 import express from 'express';
-import { asText, type Kit } from './pageKit';
+import { CENTRE_STAFF_ROLES } from '../../domain/model';
+import { forbidden } from '../errors';
+import { requireUser } from '../routeTable';
+import { asText, userOf, type Kit } from './pageKit';
 
 // Pages behind the links in our emails and a centre's account chores: setting a password from an emailed link
 // (B4, B8), a staff or teacher's forgotten password (B4), locked accounts with early unlock (B3), the candidates' ID
@@ -58,6 +61,36 @@ export function accountPages(kit: Kit) {
           const { message } = await kit.api<{ message: string }>(req, res, 'post', '/api/session/password-reset', { body: { email } });
           kit.setFlash(req, { notice: { title: 'Check your email', text: `${message} [B4]` } });
           return '/sign-in';
+        },
+      });
+    }),
+  );
+
+  router.get(
+    '/teachers/invite',
+    kit.page(async (req, res) => {
+      const user = requireUser(userOf(req));
+      const staff = user.roles.some((r) => r === 'board_staff' || CENTRE_STAFF_ROLES.includes(r));
+      if (!staff) throw forbidden();
+      kit.render(req, res, 'teacherInvite', { title: 'Invite a teacher', boardStaff: user.roles.includes('board_staff') });
+    }),
+  );
+  router.post(
+    '/teachers/invite',
+    kit.page(async (req, res) => {
+      const b = req.body as Record<string, unknown>;
+      const body = { name: asText(b.name), email: asText(b.email), ...(asText(b.centreNumber) ? { centreNumber: asText(b.centreNumber) } : {}) };
+      await kit.submit(req, res, {
+        back: '/teachers/invite',
+        values: body,
+        action: async () => {
+          const r = await kit.api<{ setPasswordEmailSent: boolean }>(req, res, 'post', '/api/teachers/invitations', { body });
+          kit.setFlash(req, {
+            notice: r.setPasswordEmailSent
+              ? { title: 'Invitation sent', text: `${body.email} has been emailed a link to choose a password. [B8]` }
+              : { title: 'Teacher added', text: `${body.email} already has a password: they sign in with it and now see the results report. [B8]` },
+          });
+          return '/teachers/invite';
         },
       });
     }),

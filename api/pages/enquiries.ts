@@ -66,6 +66,12 @@ const timelineItem = (e: { kind: string; at: string; actor: string | null }) => 
   actor: e.actor,
 });
 
+/**
+ * The workflow records 'created' when it starts, which is after the first Save that started it ran: a person reads
+ * the enquiry as created by that Save, so 'created' is shown only when there was no Save (an API-made enquiry).
+ */
+const forPeople = <E extends { kind: string }>(timeline: E[]) => (timeline.some((e) => e.kind === 'saved') ? timeline.filter((e) => e.kind !== 'created') : timeline);
+
 export function enquiryPages(kit: Kit, db: Db) {
   const router = express.Router();
 
@@ -210,7 +216,7 @@ export function enquiryPages(kit: Kit, db: Db) {
         tag: statusTag(enquiry.status),
         serviceName: SERVICE_NAMES[enquiry.draft.service],
         candidatesText: enquiry.draft.service === '5' ? 'All (the whole group)' : enquiry.draft.candidateNumbers.join(', '),
-        timeline: timeline.map(timelineItem),
+        timeline: forPeople(timeline).map(timelineItem),
         documents: enquiry.documents.map((d) => ({ ...d, href: `/api/documents/${d.documentId}` })),
         isCentre,
         isBoard,

@@ -171,11 +171,11 @@ function navFor(user: SessionUser | null, current: string) {
   if (centre) {
     items.push({ href: '/', text: 'Home' }, { href: '/results-access', text: 'Results website' }, { href: '/enquiries', text: 'Enquiries' });
     if (user.roles.some((r) => (STUDENT_ADMIN_ROLES as readonly string[]).includes(r))) items.push({ href: '/student-accounts', text: 'Student accounts' });
-    items.push({ href: '/candidate-accounts', text: 'Candidate logins' }, { href: '/account-locks', text: 'Locked accounts' }, { href: '/invoices', text: 'Invoices' });
+    items.push({ href: '/candidate-accounts', text: 'Candidate logins' }, { href: '/teachers/invite', text: 'Teachers' }, { href: '/account-locks', text: 'Locked accounts' }, { href: '/invoices', text: 'Invoices' });
   }
   if (user.roles.includes('associate_staff')) items.push({ href: '/associate', text: 'Approvals and documents' }, { href: '/enquiries', text: 'Enquiries' });
   if (user.roles.includes('teacher')) items.push({ href: '/teacher', text: 'Results report' });
-  if (user.roles.includes('board_staff')) items.push({ href: '/board', text: 'Enquiry queue' }, { href: '/board/series', text: 'Series calendar' }, { href: '/account-locks', text: 'Locked accounts' });
+  if (user.roles.includes('board_staff')) items.push({ href: '/board', text: 'Enquiry queue' }, { href: '/board/series', text: 'Series calendar' }, { href: '/teachers/invite', text: 'Teachers' }, { href: '/account-locks', text: 'Locked accounts' });
   // The one item whose address is the longest start of the current path is the current section.
   const matches = (href: string) => (href === '/' ? current === '/' : current === href || current.startsWith(`${href}/`));
   const best = items.filter((i) => matches(i.href)).sort((a, b) => b.href.length - a.href.length)[0];

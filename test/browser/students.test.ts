@@ -136,3 +136,28 @@ it('[B9] [B10] a teacher filters the report and makes the result PDFs of the can
   expect(zip.suggestedFilename()).toMatch(/\.zip$/);
   expect(problems).toEqual([]);
 });
+
+it('[B8] centre staff invite a teacher, who chooses a password with the emailed link and signs in with the email', async () => {
+  const email = `new-teacher-${f.centreNumber.toLowerCase()}@school.example`;
+  await officer.goto('/teachers/invite');
+  problems.push(...(await audit(officer, 'teacher-invite')));
+  await officer.getByLabel('Full name').fill('Nia Newteacher');
+  await officer.getByLabel('Email address').fill(email);
+  await officer.getByRole('button', { name: 'Send the invitation' }).click();
+  await expect(officer.locator('.govuk-notification-banner').textContent()).resolves.toContain('Invitation sent');
+
+  const [mail] = await eventually(async () => {
+    const m = await world.mailTo(email);
+    return m.length > 0 ? m : undefined;
+  }, 60_000);
+  const link = /https?:\/\/\S+\/set-password\?token=[\w.-]+/.exec(mail.text)![0];
+  const teacher = await run.newPage();
+  await teacher.goto(new URL(link).pathname + new URL(link).search);
+  problems.push(...(await audit(teacher, 'set-password')));
+  await teacher.getByLabel('New password').fill('a teacher password 7');
+  await teacher.getByRole('button', { name: 'Set the password' }).click();
+  await teacher.waitForURL(/\/sign-in/);
+  await signInAsStaff(teacher, email, 'a teacher password 7');
+  expect(new URL(teacher.url()).pathname).toBe('/teacher');
+  expect(problems).toEqual([]);
+});
