@@ -29,6 +29,8 @@ const trace = (m: string) => process.env.SHUTDOWN_TRACE && process.stderr.write(
 
 let world: World;
 const started: Managed[] = [];
+/** The services' logs, kept after the run only with SHUTDOWN_TRACE. */
+const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'graceful-'));
 beforeAll(async () => {
   world = await startWorld();
   // The in-process worker steps aside: the ones under test are separate processes on the same task queue.
@@ -37,6 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of started) await p.stop().catch(() => undefined);
   await world?.close();
+  if (!process.env.SHUTDOWN_TRACE) fs.rmSync(logDir, { recursive: true, force: true });
 });
 
 function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -63,7 +66,7 @@ async function startService(script: string, ready: RegExp, extra: Record<string,
   started.push(managed);
   const child = managed.child;
   let log = '';
-  const file = path.join(os.tmpdir(), `graceful-${path.basename(script, '.ts')}-${child.pid}.log`);
+  const file = path.join(logDir, `${path.basename(script, '.ts')}-${child.pid}.log`);
   trace(`${script} started, pid ${child.pid}, log ${file}`);
   const keep = (d: Buffer) => {
     log += d.toString();
