@@ -3,42 +3,29 @@
 // never a 500 or a stack trace, and /readyz says postgres is down; activities fail and retry. Once it is back,
 // every enquiry completes with one letter and exactly one email per business event.
 // The test runs its own cluster so the shared one that other test files use is never stopped.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
 import request from 'supertest';
-import { startPrivatePostgres, type PrivatePostgres } from '../../db/cluster';
-import { createDatabase } from '../../db/client';
-import { applyMigrations } from '../../db/migrate';
 import { documents, enquiries } from '../../db/schema';
-import { freePort } from '../../temporal-config/process';
 import { enquiryWorkflowId } from '../../workflows/ids';
 import { createFixture, PASSWORD } from '../support/fixtures';
+import { startPrivateDatabase, type PrivateDatabase } from '../support/privateDatabase';
 import { eventually, inPool, signIn, startWorld, type World } from '../support/world';
 
 const OUTAGE_SECONDS = Number(process.env.PG_OUTAGE_SECONDS ?? 10);
 const PER_GROUP = Number(process.env.PG_OUTAGE_ENQUIRIES ?? 4);
 
 let world: World;
-let pg: PrivatePostgres;
-let pgOptions: Parameters<typeof startPrivatePostgres>[0];
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-outage-'));
+let pg: PrivateDatabase;
 
 beforeAll(async () => {
-  fs.chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user when we are root
-  pgOptions = { dataDir: path.join(dataDir, 'postgres'), port: await freePort(), database: 'results_office', logFile: path.join(dataDir, 'postgres.log') };
-  pg = await startPrivatePostgres(pgOptions);
-  const migrator = createDatabase(pg.url, 2);
-  await applyMigrations(migrator.db).finally(() => migrator.close());
+  pg = await startPrivateDatabase('pg-outage');
   // The "no enquiry number yet" alert fires 4 s after a submission, so alerts fall due during the outage.
   world = await startWorld({ databaseUrl: pg.url, policy: { numberAlertMs: 4000 } });
 }, 180_000);
 
 afterAll(async () => {
   await world?.close();
-  await pg?.stop().catch(() => undefined);
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await pg?.remove();
 });
 
 const STACK_TRACE = /\bat \S+ \(|node_modules|\.ts:\d+|Error:/;
@@ -99,7 +86,7 @@ it(`[C19] survives a ${OUTAGE_SECONDS} s PostgreSQL outage: 503s while down, the
     expect(a.retryAfter).toBe('30');
   }
 
-  pg = await startPrivatePostgres(pgOptions);
+  await pg.start();
   const downFor = (Date.now() - downAt) / 1000;
   await eventually(async () => ((await request(world.app).get('/readyz')).status === 200 ? true : undefined), 60_000);
 
