@@ -47,6 +47,8 @@ export interface AppDeps {
   clock?: () => Date;
   /** Teachers' bulk result PDFs (batch size, concurrency, heartbeat); the defaults suit production. */
   teacherPdfPolicy?: TeacherPdfPolicy;
+  /** The longest a request waits on Temporal (an update waits for a worker); then 503. Default 20 s. */
+  temporalWaitMs?: number;
 }
 
 export function createApp(deps: AppDeps) {
@@ -101,6 +103,12 @@ export function createApp(deps: AppDeps) {
     res.json({ csrfToken: generateCsrfToken(req, res, { overwrite: true }) });
   });
   app.use(doubleCsrfProtection);
+  // With no worker running, an update would wait for one for ever: every Temporal call a request makes shares one
+  // deadline, and the person gets a clear 503 instead of a page that never loads.
+  const temporalWaitMs = deps.temporalWaitMs ?? 20_000;
+  app.use((_req, _res, next) => {
+    void deps.temporal.connection.withDeadline(Date.now() + temporalWaitMs, async () => next());
+  });
 
   const storage = createDocumentStore(deps.db);
   const portal = {

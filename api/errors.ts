@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { isGrpcDeadlineError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowExecutionAlreadyStartedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
@@ -59,6 +59,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       // Input that slipped past a route's schema but that PostgreSQL cannot take (found by Schemathesis: a NUL in ?q=).
       status = 400;
       body = { error: 'A value sent cannot be used: it is too long, out of range or contains a character that cannot be stored (such as a NUL).', violations: [] };
+    } else if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
+      status = 503;
+      body = { error: 'This is taking longer than it should. What you asked may still be done: look again in a few minutes before you try again.' };
     } else if (isUnavailable(err)) {
       status = 503;
       body = { error: 'The service is temporarily unavailable. Please try again in a minute; nothing you sent was lost or half-saved.' };
