@@ -43,7 +43,9 @@ const lines = [
 /** An array element in one table cell: objects (such as a breakdown step) as their values. */
 const cell = (x: unknown) => (x && typeof x === 'object' ? Object.entries(x).map(([k, v]) => (k === 'step' ? v : `${k} ${v}`)).join(' ') : String(x));
 for (const b of BENCHES) {
-  const latest = files.filter((f) => f.startsWith(`${b.name}-`)).pop();
+  // The newest run by its own timestamp (file names also carry sizes, so their order is not the order of the runs).
+  const atOf = (f: string) => String(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).at ?? '');
+  const latest = files.filter((f) => f.startsWith(`${b.name}-`)).sort((x, y) => atOf(x).localeCompare(atOf(y))).pop();
   lines.push(`## ${b.name}`, '', `Goal: ${b.goals}.`, '');
   if (!latest) {
     lines.push('Not measured yet.', '');
