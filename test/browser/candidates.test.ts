@@ -4,9 +4,6 @@
 // link of "forgotten password" (RULES.md B1, B3, B4, B5, B6). Every page visited passes axe-core. The lock lasts 8 seconds
 // here: durations are configuration.
 import fs from 'node:fs';
-import { createApp } from '../../api/app';
-import { DEFAULT_ENQUIRY_POLICY } from '../../api/routes/enquiries';
-import { createLogger } from '../../config/logger';
 import { DEFAULT_PORTAL_ACCOUNTS_POLICY } from '../../domain/portalAccounts';
 import { audit, publishScreenshot, signInAsStaff, startBrowser, type BrowserRun } from '../support/browser';
 import { createFixture, PASSWORD, type Fixture } from '../support/fixtures';
@@ -20,14 +17,7 @@ const problems: string[] = [];
 
 beforeAll(async () => {
   world = await startWorld();
-  const { app } = createApp({
-    db: world.database.db,
-    temporal: world.temporal,
-    taskQueue: world.taskQueue,
-    log: createLogger('test', 'silent'),
-    sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
-    publicUrl: 'http://localhost:3000',
-    enquiryPolicy: DEFAULT_ENQUIRY_POLICY,
+  const { app } = world.createApp({
     portalAccountsPolicy: { ...DEFAULT_PORTAL_ACCOUNTS_POLICY, lockMs: LOCK_MS },
     smtpSinkDir: process.env.TEST_SMTP_SINK_DIR,
   });

@@ -4,8 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { createApp } from '../../api/app';
-import { DEFAULT_ENQUIRY_POLICY } from '../../api/routes/enquiries';
-import { createLogger } from '../../config/logger';
 import { candidateAccounts, candidates, credentials, signInLocks, users } from '../../db/schema';
 import { DEFAULT_PORTAL_ACCOUNTS_POLICY, SIGN_IN_REFUSED, type PortalAccountsPolicy } from '../../domain/portalAccounts';
 import { recordFailure, recordSuccess } from '../../db/signInLocks';
@@ -26,14 +24,7 @@ let shortApp: ReturnType<typeof createApp>['app'];
 let limitedApp: ReturnType<typeof createApp>['app'];
 
 const appWith = (policy: Partial<PortalAccountsPolicy>) =>
-  createApp({
-    db: world.database.db,
-    temporal: world.temporal,
-    taskQueue: world.taskQueue,
-    log: createLogger('test', 'silent'),
-    sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
-    publicUrl: 'http://localhost:3000',
-    enquiryPolicy: DEFAULT_ENQUIRY_POLICY,
+  world.createApp({
     portalAccountsPolicy: { ...DEFAULT_PORTAL_ACCOUNTS_POLICY, signInFailuresPerAddress: 10_000, requestsPerAddress: 10_000, registrationFailuresPerId: 10_000, ...policy },
   }).app;
 

@@ -6,9 +6,6 @@ import type { AddressInfo } from 'node:net';
 import { like } from 'drizzle-orm';
 import request from 'supertest';
 import { extractText } from 'unpdf';
-import { createApp } from '../../api/app';
-import { DEFAULT_ENQUIRY_POLICY } from '../../api/routes/enquiries';
-import { createLogger } from '../../config/logger';
 import { hashPassword } from '../../api/passwords';
 import { candidateAccounts, documents } from '../../db/schema';
 import { statementOfResultsWorkflowId, teacherResultPdfsWorkflowId } from '../../workflows/ids';
@@ -23,14 +20,7 @@ let f: ResultsPortalFixture;
 
 beforeAll(async () => {
   world = await startWorld();
-  const { app } = createApp({
-    db: world.database.db,
-    temporal: world.temporal,
-    taskQueue: world.taskQueue,
-    log: createLogger('test', 'silent'),
-    sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
-    publicUrl: 'http://localhost:3000',
-    enquiryPolicy: DEFAULT_ENQUIRY_POLICY,
+  const { app } = world.createApp({
     clock: () => now,
     teacherPdfPolicy: { batchSize: 50, batchConcurrency: 2, heartbeatTimeoutMs: 60_000 },
   });

@@ -11,9 +11,6 @@ import { verify } from '@node-rs/argon2';
 import { and, eq, inArray } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
 import { extractText } from 'unpdf';
-import { createApp } from '../../api/app';
-import { DEFAULT_ENQUIRY_POLICY } from '../../api/routes/enquiries';
-import { createLogger } from '../../config/logger';
 import { candidates, credentials, enquiries } from '../../db/schema';
 import { freePort, startProcess, type Managed } from '../../temporal-config/process';
 import { createAccessFixture } from '../support/accessFixtures';
@@ -90,14 +87,7 @@ async function terminate(child: Managed['child']): Promise<{ code: number | null
 }
 
 it(`[A8] [A10] SIGTERM during an ALL generation of ${CANDIDATES} letters and enquiry mail: the worker drains and exits 0, and nothing is lost or doubled`, async () => {
-  const app = createApp({
-    db: world.database.db,
-    temporal: world.temporal,
-    taskQueue: world.taskQueue,
-    log: createLogger('test', 'silent'),
-    sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
-    publicUrl: 'http://localhost:3000',
-    enquiryPolicy: DEFAULT_ENQUIRY_POLICY,
+  const app = world.createApp({
     resultsAccessPolicy: { batchSize: 20, batchConcurrency: 2, heartbeatTimeoutMs: 20_000, maxHistoryEvents: 10_000 },
   }).app;
   const access = await createAccessFixture(world.database.db, { candidates: CANDIDATES });

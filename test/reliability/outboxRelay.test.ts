@@ -3,9 +3,6 @@
 // app that queues the mail talks to a Temporal address where nothing listens, as during an outage.
 import { Client, Connection } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
-import { createApp } from '../../api/app';
-import { DEFAULT_ENQUIRY_POLICY } from '../../api/routes/enquiries';
-import { createLogger } from '../../config/logger';
 import { outbox } from '../../db/schema';
 import { ensureSchedules } from '../../temporal-config/schedules';
 import { OUTBOX_RELAY_SCHEDULE_ID } from '../../workflows/ids';
@@ -31,15 +28,7 @@ const relayOnce = (workflowId = `outbox-relay-test-${Date.now()}-${Math.random()
   world.temporal.workflow.execute(outboxRelayWorkflow, { workflowId, taskQueue: world.taskQueue, args: [{ olderThanMs: 0, limit: 500 }] });
 
 it('[B8] an invitation queued while Temporal was unreachable is sent once by the outbox relay, and a second relay sends nothing more', async () => {
-  const { app } = createApp({
-    db: world.database.db,
-    temporal: new Client({ connection: deadTemporal, namespace: 'results-office' }),
-    taskQueue: world.taskQueue,
-    log: createLogger('test', 'silent'),
-    sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
-    publicUrl: 'http://localhost:3000',
-    enquiryPolicy: DEFAULT_ENQUIRY_POLICY,
-  });
+  const { app } = world.createApp({ temporal: new Client({ connection: deadTemporal, namespace: 'results-office' }) });
   const officer = await signIn(app, f.officer, PASSWORD);
   const email = `relay-${f.centreNumber.toLowerCase()}@school.example`;
   const res = await officer.post('/api/teachers/invitations', { email, name: 'Rita Relay' });

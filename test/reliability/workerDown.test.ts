@@ -3,9 +3,6 @@
 // once a worker is back. Real Temporal and PostgreSQL; the app's task queue has no worker until the test starts one.
 import { randomUUID } from 'node:crypto';
 import { NativeConnection } from '@temporalio/worker';
-import { createApp } from '../../api/app';
-import { DEFAULT_ENQUIRY_POLICY } from '../../api/routes/enquiries';
-import { createLogger } from '../../config/logger';
 import { createMailer } from '../../activities/email/outbox';
 import { createPdfRenderer } from '../../activities/letters/renderer';
 import { createWorker } from '../../temporal-config/worker';
@@ -24,16 +21,7 @@ afterAll(async () => {
 
 it('[C24] with no worker, saving an enquiry answers 503 within the wait, and goes through once a worker runs', async () => {
   const taskQueue = `no-worker-${randomUUID()}`;
-  const { app } = createApp({
-    db: world.database.db,
-    temporal: world.temporal,
-    taskQueue,
-    log: createLogger('test', 'silent'),
-    sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
-    publicUrl: 'http://localhost:3000',
-    enquiryPolicy: DEFAULT_ENQUIRY_POLICY,
-    temporalWaitMs: WAIT_MS,
-  });
+  const { app } = world.createApp({ taskQueue, temporalWaitMs: WAIT_MS });
   const f = await createFixture(world.database.db, { candidates: 1 });
   const officer = await signIn(app, f.officer, PASSWORD);
   const draft = { service: '1', syllabusCode: f.maths, componentCodes: ['11'], candidateNumbers: ['0001'], note: 'no worker' };

@@ -5,9 +5,7 @@
 import { eq } from 'drizzle-orm';
 import express from 'express';
 import request from 'supertest';
-import { createApp } from '../../api/app';
 import { errorHandler } from '../../api/errors';
-import { DEFAULT_ENQUIRY_POLICY } from '../../api/routes/enquiries';
 import { createLogger } from '../../config/logger';
 import { credentials, studentAccounts, users } from '../../db/schema';
 import { createAccessFixture } from '../support/accessFixtures';
@@ -58,15 +56,7 @@ it('(DESIGN rule 8) every stored password is argon2id v19 with m=19456, t=2: sta
 }, 180_000);
 
 it('behind https the session and CSRF cookies are Secure, HttpOnly and SameSite, the CSRF one with the __Host- prefix', async () => {
-  const https = createApp({
-    db: world.database.db,
-    temporal: world.temporal,
-    taskQueue: world.taskQueue,
-    log: createLogger('test', 'silent'),
-    sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
-    publicUrl: 'https://results.example',
-    enquiryPolicy: DEFAULT_ENQUIRY_POLICY,
-  }).app;
+  const https = world.createApp({ publicUrl: 'https://results.example' }).app;
   const res = await request(https).get('/api/csrf-token').set('X-Forwarded-Proto', 'https').expect(200);
   const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
   const session = cookies.find((c) => c.startsWith('ro.sid='));

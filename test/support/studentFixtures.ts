@@ -9,10 +9,7 @@ import { createActivities } from '../../activities';
 import { createMailer } from '../../activities/email/outbox';
 import { createPdfRenderer } from '../../activities/letters/renderer';
 import { createStudentAccountActivities, type StudentFaults } from '../../activities/studentAccounts';
-import { createApp } from '../../api/app';
-import { DEFAULT_ENQUIRY_POLICY } from '../../api/routes/enquiries';
 import { DEFAULT_STUDENT_POLICY, type StudentPolicy } from '../../api/routes/studentAccounts';
-import { createLogger } from '../../config/logger';
 import type { Db } from '../../db/client';
 import { candidates, entries, componentResults, mockResults, series, users } from '../../db/schema';
 import { hashPassword } from '../../api/passwords';
@@ -111,14 +108,8 @@ export const rowOf = (s: Student, over: Record<string, string> = {}) => ({
 
 /** Another app on the test's services with other student settings (short code lifetimes, small batches, low limits). */
 export function studentApp(world: World, policy: Partial<StudentPolicy>, taskQueue = world.taskQueue) {
-  return createApp({
-    db: world.database.db,
-    temporal: world.temporal,
+  return world.createApp({
     taskQueue,
-    log: createLogger('test', 'silent'),
-    sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
-    publicUrl: 'http://localhost:3000',
-    enquiryPolicy: DEFAULT_ENQUIRY_POLICY,
     studentPolicy: { ...DEFAULT_STUDENT_POLICY, ...policy },
   }).app;
 }

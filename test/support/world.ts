@@ -10,7 +10,7 @@ import request from 'supertest';
 import { createMailer } from '../../activities/email/outbox';
 import { readSink, type SunkMessage } from '../../activities/email/smtpSink';
 import { createPdfRenderer } from '../../activities/letters/renderer';
-import { createApp } from '../../api/app';
+import { createApp, type AppDeps } from '../../api/app';
 import { DEFAULT_ENQUIRY_POLICY, type EnquiryPolicy } from '../../api/routes/enquiries';
 import { createLogger } from '../../config/logger';
 import { createDatabase, type Database } from '../../db/client';
@@ -29,6 +29,8 @@ export interface World {
   routes: ReturnType<typeof createApp>['routes'];
   /** Another app on the same services with other enquiry durations (short timers for timer tests). */
   appWith(policy: Partial<EnquiryPolicy>): ReturnType<typeof createApp>['app'];
+  /** Another app on the same services with other settings (policies, a clock, another task queue or Temporal client). */
+  createApp(overrides: Partial<AppDeps>): ReturnType<typeof createApp>;
   mailTo(address: string): Promise<SunkMessage[]>;
   close(): Promise<void>;
 }
@@ -53,7 +55,7 @@ export async function startWorld(opts: { policy?: Partial<EnquiryPolicy>; smtpUr
   const running = worker.run();
   const connection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection, namespace: 'results-office' });
-  const appWith = (policy: Partial<EnquiryPolicy>) =>
+  const appFrom = (overrides: Partial<AppDeps>) =>
     createApp({
       db: database.db,
       temporal,
@@ -61,8 +63,10 @@ export async function startWorld(opts: { policy?: Partial<EnquiryPolicy>; smtpUr
       log,
       sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
       publicUrl: 'http://localhost:3000',
-      enquiryPolicy: { ...DEFAULT_ENQUIRY_POLICY, ...opts.policy, ...policy },
+      enquiryPolicy: { ...DEFAULT_ENQUIRY_POLICY, ...opts.policy },
+      ...overrides,
     });
+  const appWith = (policy: Partial<EnquiryPolicy>) => appFrom({ enquiryPolicy: { ...DEFAULT_ENQUIRY_POLICY, ...opts.policy, ...policy } });
   const { app, routes } = appWith({});
   return {
     database,
@@ -72,6 +76,7 @@ export async function startWorld(opts: { policy?: Partial<EnquiryPolicy>; smtpUr
     app,
     routes,
     appWith: (policy) => appWith(policy).app,
+    createApp: appFrom,
     async mailTo(address) {
       return (await readSink(env.TEST_SMTP_SINK_DIR!)).filter((m) => m.to.includes(address));
     },
