@@ -1,47 +1,56 @@
-import express, { type RequestHandler } from 'express';
+import busboy from 'busboy';
+import type { RequestHandler } from 'express';
+import { HttpError } from '../errors';
 
 // The pages' file uploads (student imports, D2; the board's copies of scripts and reports, C19) come as
-// multipart/form-data. A small parser, mounted before the CSRF check so that the form's _csrf field is read like any
-// other form's.
+// multipart/form-data, read with busboy. Mounted before the CSRF check, so that the form's _csrf field is read like
+// any other form's.
 
 export interface UploadedFile {
   filename: string;
   content: Buffer;
 }
 
-const raw = express.raw({ type: 'multipart/form-data', limit: '50mb' });
-
-/** Splits a multipart body into its text fields and files; anything malformed is simply left out. */
-export function parseMultipart(body: Buffer, contentType: string): Record<string, string | UploadedFile> {
-  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
-  if (!boundary) return {};
-  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
-  const out: Record<string, string | UploadedFile> = {};
-  let start = body.indexOf(delimiter);
-  while (start !== -1) {
-    const next = body.indexOf(delimiter, start + delimiter.length);
-    if (next === -1) break;
-    const part = body.subarray(start + delimiter.length + 2, next - 2); // without the CRLFs around it
-    const split = part.indexOf('\r\n\r\n');
-    if (split !== -1) {
-      const headers = part.subarray(0, split).toString('utf8');
-      const content = part.subarray(split + 4);
-      const name = /name="([^"]*)"/i.exec(headers)?.[1];
-      const filename = /filename="([^"]*)"/i.exec(headers)?.[1];
-      if (name) out[name] = filename !== undefined ? { filename, content } : content.toString('utf8');
-    }
-    start = next;
-  }
-  return out;
-}
+const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
 export function multipartForm(paths: RegExp[]): RequestHandler {
-  return (req, res, next) => {
-    if (req.method !== 'POST' || !paths.some((p) => p.test(req.path))) return next();
-    raw(req, res, (err?: unknown) => {
-      if (err) return next(err);
-      if (Buffer.isBuffer(req.body)) req.body = parseMultipart(req.body, req.headers['content-type'] ?? '');
-      next();
+  return (req, _res, next) => {
+    if (req.method !== 'POST' || !paths.some((p) => p.test(req.path)) || !req.is('multipart/form-data')) return next();
+    let form: busboy.Busboy;
+    try {
+      form = busboy({ headers: req.headers, limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 50 } });
+    } catch {
+      return next(new HttpError(400, 'The form could not be read. Choose the file again and send it once more.'));
+    }
+    const fields: Record<string, string | UploadedFile> = {};
+    const files: Array<Promise<void>> = [];
+    let tooBig = false;
+    form.on('field', (name, value) => {
+      fields[name] = value;
     });
+    form.on('file', (name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () => {
+        tooBig = true;
+      });
+      files.push(
+        new Promise((resolve) =>
+          stream.on('close', () => {
+            fields[name] = { filename: info.filename ?? '', content: Buffer.concat(chunks) };
+            resolve();
+          }),
+        ),
+      );
+    });
+    form.on('error', () => next(new HttpError(400, 'The form could not be read. Choose the file again and send it once more.')));
+    form.on('close', () => {
+      void Promise.all(files).then(() => {
+        if (tooBig) return next(new HttpError(413, `The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB.`));
+        req.body = fields;
+        next();
+      });
+    });
+    req.pipe(form);
   };
 }
