@@ -183,9 +183,11 @@ export async function resultsAccessWorkflow(input: ResultsAccessInput): Promise<
   setHandler(messages.resultsAccessStateQuery, () => state);
   setHandler(messages.resultsAccessProgressQuery, (): ResultsAccessProgress => {
     const queued = state.generations.filter((g) => g.status === 'queued');
+    // A top-up ALL that found nobody new (a repeated request, A8) made no letters: the bar stays on the set that did.
+    const finished = state.generations.filter((g) => g.status === 'cancelled' || (g.status === 'done' && g.total > 0));
     const current =
       state.generations.find((g) => g.status === 'running' || g.status === 'finalising') ??
-      [...state.generations].reverse().find((g) => g.status === 'done' || g.status === 'cancelled') ??
+      finished[finished.length - 1] ??
       queued[0] ??
       null;
     if (!current) {

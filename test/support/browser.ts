@@ -59,8 +59,9 @@ export async function audit(page: Page, name: string): Promise<string[]> {
     .map((v) => `${name}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-/** Copies a screenshot into docs/screenshots for the README (one per role). */
+/** Copies a screenshot to docs/screenshots for the README, when UPDATE_SCREENSHOTS=1 (else every run changes them). */
 export function publishScreenshot(name: string): void {
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
   const docs = path.join(__dirname, '..', '..', 'docs', 'screenshots');
   fs.mkdirSync(docs, { recursive: true });
   fs.copyFileSync(path.join(SCREENSHOTS, `${name}.png`), path.join(docs, `${name}.png`));

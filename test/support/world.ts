@@ -64,6 +64,8 @@ export async function startWorld(opts: { policy?: Partial<EnquiryPolicy>; smtpUr
       sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
       publicUrl: 'http://localhost:3000',
       enquiryPolicy: { ...DEFAULT_ENQUIRY_POLICY, ...opts.policy },
+      // Two cores shared by several test files: a person would give up after 20 s, a test waits longer.
+      temporalWaitMs: 90_000,
       ...overrides,
     });
   const appWith = (policy: Partial<EnquiryPolicy>) => appFrom({ enquiryPolicy: { ...DEFAULT_ENQUIRY_POLICY, ...opts.policy, ...policy } });
