@@ -23,6 +23,7 @@ import type {
   RecordOutcomeArgs,
   TimelineEvent,
 } from './enquiryTypes';
+import { ticketLock } from './ticketLock';
 import * as messages from './messages';
 import { EnquiryNumber, EnquiryService, EnquiryStatus as EnquiryStatusKey, SyllabusCode } from './searchAttributes';
 
@@ -99,21 +100,8 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
   };
   const withinAmendmentWindow = () => state.amendableUntil === null || Date.now() <= Date.parse(state.amendableUntil);
 
-  // One person action (or timer) at a time, in arrival order: a handler that waits on an activity must not
-  // interleave with another. A ticket lock, because with a plain flag every waiter's condition turns true in the
-  // same pass when the flag clears, and they all enter together.
-  let nextTicket = 0;
-  let nowServing = 0;
-  const idle = () => nowServing === nextTicket;
-  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const ticket = nextTicket++;
-    await condition(() => nowServing === ticket);
-    try {
-      return await fn();
-    } finally {
-      nowServing += 1;
-    }
-  };
+  // One person action (or timer) at a time, in arrival order.
+  const { idle, exclusive } = ticketLock();
 
   const record = async (kind: string, actor: Actor | null, detail?: Record<string, unknown>) => {
     state.version += 1;

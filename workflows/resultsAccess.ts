@@ -22,6 +22,7 @@ import {
   resultsOpenAt,
   type AccessMode,
 } from '../domain/resultsAccess';
+import { ticketLock } from './ticketLock';
 import * as messages from './messages';
 import type {
   Actor,
@@ -109,19 +110,9 @@ export async function resultsAccessWorkflow(input: ResultsAccessInput): Promise<
   };
   const generating = () => state.generations.some((g) => IN_PROGRESS.includes(g.status));
 
-  // One change at a time, in arrival order: a handler that waits on an activity must not interleave with another.
-  // A ticket lock: with a plain flag every waiter's condition turns true in the same pass and they all enter.
-  let nextTicket = 0;
-  let nowServing = 0;
-  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const ticket = nextTicket++;
-    await condition(() => nowServing === ticket);
-    try {
-      return await fn();
-    } finally {
-      nowServing += 1;
-    }
-  };
+  // One change at a time, in arrival order.
+  const lock = ticketLock();
+  const { exclusive } = lock;
 
   const record = async (kind: string, actor: Actor | null, detail?: Record<string, unknown>) => {
     state.version += 1;
@@ -429,7 +420,7 @@ export async function resultsAccessWorkflow(input: ResultsAccessInput): Promise<
 
   // --- the timer: results open to the centre's candidates at release time plus delay (A6) ------------------------
 
-  const idle = () => nowServing === nextTicket && !generating();
+  const idle = () => lock.idle() && !generating();
   const historyLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= policy.maxHistoryEvents;
 
   const timer = async (): Promise<void> => {

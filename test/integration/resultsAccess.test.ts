@@ -11,7 +11,6 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import request from 'supertest';
-import { extractText } from 'unpdf';
 import { PASSWORD_ALPHABET, verifyCandidateLogin } from '../../activities/credentials';
 import { createMailer } from '../../activities/email/outbox';
 import { createPdfRenderer } from '../../activities/letters/renderer';
@@ -21,12 +20,13 @@ import { DEFAULT_ENQUIRY_POLICY } from '../../api/routes/enquiries';
 import type { ResultsAccessPolicy } from '../../api/routes/resultsAccess';
 import { createLogger } from '../../config/logger';
 import { lockOf, recordFailure } from '../../db/signInLocks';
-import { candidates, credentials, letterBatches, letterFiles, letterGenerationCandidates, outbox, resultsAccess } from '../../db/schema';
+import { credentials, letterBatches, letterFiles, letterGenerationCandidates, outbox, resultsAccess } from '../../db/schema';
 import { createWorker } from '../../temporal-config/worker';
 import { resultsAccessWorkflowId } from '../../workflows/ids';
 import { AccessMode, CentreNumber, SeriesId } from '../../workflows/searchAttributes';
 import { createAccessFixture, PASSWORD, type AccessFixture } from '../support/accessFixtures';
 import { eventually, recordHistory, signIn, startWorld, type World } from '../support/world';
+import { credentialRows, getFile, letterOn, pagesOf } from '../support/letterChecks';
 import { readZip } from '../support/zip';
 
 const POLICY: ResultsAccessPolicy = { batchSize: 4, batchConcurrency: 2, heartbeatTimeoutMs: 5_000, maxHistoryEvents: 10_000 };
@@ -61,30 +61,6 @@ type Client = Awaited<ReturnType<typeof signIn>>;
 const base = (f: AccessFixture, seriesId = f.seriesId) => `/api/results-access/series/${seriesId}`;
 const db = () => world.database.db;
 
-async function download(who: Client, url: string) {
-  return who.get(url).buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
-}
-
-async function pagesOf(pdf: Buffer): Promise<string[]> {
-  const { text } = await extractText(new Uint8Array(pdf), { mergePages: false });
-  return text.map((t) => t.replace(/[ \t]+/g, ' '));
-}
-
-/** What a letter says: its candidate, login and the query contact. */
-function letterOn(page: string) {
-  const grab = (re: RegExp) => re.exec(page)?.[1] ?? null;
-  return {
-    candidateNumber: grab(/Candidate number\s+(\d+)/),
-    candidateName: grab(/Candidate name\s+([^\n]+?)\s*\n/),
-    username: grab(/Username\s+([a-z]+-[a-z]+-\d{4})/),
-    password: grab(/Password\s+(\S+)/),
-  };
-}
-
 async function waitForGeneration(who: Client, f: AccessFixture, generation: number, seen: Array<Record<string, unknown>> = []) {
   return eventually(async () => {
     const res = await who.get(`${base(f)}/progress`);
@@ -94,20 +70,12 @@ async function waitForGeneration(who: Client, f: AccessFixture, generation: numb
   }, 90_000);
 }
 
-async function credentialRows(f: AccessFixture) {
-  return db()
-    .select({ number: candidates.candidateNumber, username: credentials.username, hash: credentials.passwordHash, revokedAt: credentials.revokedAt, generation: credentials.generation })
-    .from(credentials)
-    .innerJoin(candidates, eq(candidates.id, credentials.candidateId))
-    .where(and(eq(credentials.centreNumber, f.centreNumber), eq(credentials.seriesId, f.seriesId)));
-}
-
 /** The letters of a generation as printed: the combined PDF's pages and the zip's entries. */
 async function lettersOf(who: Client, f: AccessFixture, generation: number) {
-  const pdf = await download(who, `${base(f)}/letters/${generation}/pdf`);
+  const pdf = await getFile(who, `${base(f)}/letters/${generation}/pdf`);
   expect(pdf.status).toBe(200);
   expect(pdf.headers['content-type']).toBe('application/pdf');
-  const zip = await download(who, `${base(f)}/letters/${generation}/zip`);
+  const zip = await getFile(who, `${base(f)}/letters/${generation}/zip`);
   expect(zip.status).toBe(200);
   expect(zip.headers['content-type']).toBe('application/zip');
   const pages = (await pagesOf(pdf.body as Buffer)).map((text) => ({ text, ...letterOn(text) }));
@@ -122,7 +90,7 @@ async function lettersOf(who: Client, f: AccessFixture, generation: number) {
 
 /** Every printed password is the one whose hash is stored for that candidate, and logins work with it. */
 async function expectLettersMatchCredentials(f: AccessFixture, letters: Array<{ candidateNumber: string | null; username: string | null; password: string | null }>) {
-  const rows = new Map((await credentialRows(f)).map((r) => [r.number, r]));
+  const rows = new Map((await credentialRows(db(), f)).map((r) => [r.number, r]));
   for (const l of letters) {
     const row = rows.get(l.candidateNumber!);
     expect(row).toBeDefined();
@@ -213,7 +181,7 @@ describe('ALL candidates', () => {
     expect(seen.some((p) => p.status !== 'done')).toBe(true);
 
     // A8: a unique, readable username each; only the argon2id hash is stored.
-    const rows = await credentialRows(f);
+    const rows = await credentialRows(db(), f);
     expect(rows).toHaveLength(10);
     expect(new Set(rows.map((r) => r.username)).size).toBe(10);
     for (const r of rows) {
@@ -327,7 +295,7 @@ describe('ALL candidates', () => {
     const no = await officer.put(`${base(f)}/access`, { mode: 'NO' });
     expect(no.status).toBe(200);
     expect(no.body).toEqual(expect.objectContaining({ mode: 'NO', summary: 'NO candidates have access', contact: null }));
-    const rows = await credentialRows(f);
+    const rows = await credentialRows(db(), f);
     expect(rows).toHaveLength(5);
     expect(rows.every((r) => r.revokedAt !== null)).toBe(true);
     for (const p of pages) expect((await verifyCandidateLogin(db(), p.username!, p.password!)).ok).toBe(false);
@@ -358,7 +326,7 @@ describe('Selected candidates', () => {
     expect(await numbers('nobody-like-this')).toEqual([]);
     expect(page1.body.candidates.every((c: { selected: boolean; login: string }) => !c.selected && c.login === 'none')).toBe(true);
     // Nothing changes until Save: no credentials, no letters.
-    expect(await credentialRows(f)).toHaveLength(0);
+    expect(await credentialRows(db(), f)).toHaveLength(0);
 
     // Only candidates of this centre entered in the series can be selected.
     const unknown = await officer.post(`${base(f)}/selection`, { add: ['0003', '0099'] });
@@ -366,7 +334,7 @@ describe('Selected candidates', () => {
     expect(unknown.body.violations).toEqual([expect.objectContaining({ rule: 'A11', field: 'add', message: expect.stringContaining('0099') })]);
     const notNumbers = await officer.post(`${base(f)}/selection`, { add: ['abc'] });
     expect(notNumbers.status).toBe(422);
-    expect(await credentialRows(f)).toHaveLength(0);
+    expect(await credentialRows(db(), f)).toHaveLength(0);
 
     // Save: "5" is candidate 0005 (leading zeros do not matter).
     const saved = await officer.post(`${base(f)}/selection`, { add: ['0009', '5', '0003'] });
@@ -378,7 +346,7 @@ describe('Selected candidates', () => {
     expect(pages.map((p) => p.candidateNumber)).toEqual(['0003', '0005', '0009']);
     expect(entries.map((e) => e.name).sort()).toEqual(['0003.pdf', '0005.pdf', '0009.pdf']);
     await expectLettersMatchCredentials(f, pages);
-    expect((await credentialRows(f)).map((r) => r.number).sort()).toEqual(['0003', '0005', '0009']);
+    expect((await credentialRows(db(), f)).map((r) => r.number).sort()).toEqual(['0003', '0005', '0009']);
     const listed = await officer.get(`${base(f)}/candidates?limit=10`).expect(200);
     const flags = listed.body.candidates.map((c: { candidateNumber: string; selected: boolean; login: string }) => `${c.candidateNumber}:${c.selected ? 'x' : '-'}:${c.login}`);
     expect(flags.filter((x: string) => x.includes(':x:'))).toEqual(['0003:x:active', '0005:x:active', '0009:x:active']);
@@ -391,7 +359,7 @@ describe('Selected candidates', () => {
     await officer.post(`${base(f)}/selection`, { add: ['0001', '0002'] }).expect(200);
     await waitForGeneration(officer, f, 1);
     const first = await lettersOf(officer, f, 1);
-    const before = new Map((await credentialRows(f)).map((r) => [r.number, r]));
+    const before = new Map((await credentialRows(db(), f)).map((r) => [r.number, r]));
 
     const amended = await officer.post(`${base(f)}/selection`, { add: ['0003'], remove: ['0001'] });
     expect(amended.status).toBe(200);
@@ -401,7 +369,7 @@ describe('Selected candidates', () => {
     expect(second.pages.map((p) => p.candidateNumber)).toEqual(['0003']);
     expect(second.entries.map((e) => e.name)).toEqual(['0003.pdf']);
 
-    const after = new Map((await credentialRows(f)).map((r) => [r.number, r]));
+    const after = new Map((await credentialRows(db(), f)).map((r) => [r.number, r]));
     // Removed: revoked, the printed password no longer signs in.
     expect(after.get('0001')!.revokedAt).not.toBeNull();
     const letter1 = first.pages.find((p) => p.candidateNumber === '0001')!;
@@ -450,7 +418,7 @@ describe('a long-lived administration', () => {
     await waitForGeneration(officer, f, 3);
     const third = await lettersOf(officer, f, 3);
     expect(third.pages.map((p) => p.candidateNumber)).toEqual(['0003']);
-    expect((await credentialRows(f)).filter((r) => r.revokedAt === null).map((r) => r.number).sort()).toEqual(['0002', '0003']);
+    expect((await credentialRows(db(), f)).filter((r) => r.revokedAt === null).map((r) => r.number).sort()).toEqual(['0002', '0003']);
     if (process.env.RECORD_HISTORIES) {
       // The first run, which ended by continuing as new.
       const history = await world.temporal.workflow.getHandle(handle.workflowId, firstRun).fetchHistory();
@@ -467,7 +435,7 @@ describe('reissue, downloads and deletion', () => {
     await waitForGeneration(officer, f, 1);
     const first = await lettersOf(officer, f, 1);
     const lost = first.pages.find((p) => p.candidateNumber === '0002')!;
-    const before = new Map((await credentialRows(f)).map((r) => [r.number, r]));
+    const before = new Map((await credentialRows(db(), f)).map((r) => [r.number, r]));
 
     const bad = await officer.post(`${base(f)}/candidates/0099/reissue`);
     expect(bad.status).toBe(422);
@@ -494,7 +462,7 @@ describe('reissue, downloads and deletion', () => {
     expect((await verifyCandidateLogin(db(), lost.username!, letter.password!)).ok).toBe(false);
     expect((await verifyCandidateLogin(db(), letter.username!, letter.password!)).ok).toBe(true);
     expect((await lockOf(db(), lockedLogin))?.lockedUntil).toBeNull();
-    const after = new Map((await credentialRows(f)).map((r) => [r.number, r]));
+    const after = new Map((await credentialRows(db(), f)).map((r) => [r.number, r]));
     expect(after.get('0001')).toEqual(before.get('0001'));
     expect(after.get('0003')).toEqual(before.get('0003'));
     expect(after.get('0002')!.generation).toBe(2);
@@ -516,24 +484,24 @@ describe('reissue, downloads and deletion', () => {
     await officer.put(`${base(f)}/access`, allAccess).expect(200);
     await waitForGeneration(officer, f, 1);
     const pdfUrl = `${base(f)}/letters/1/pdf`;
-    expect((await download(assistant, pdfUrl)).status).toBe(200);
+    expect((await getFile(assistant, pdfUrl)).status).toBe(200);
     // Another centre never sees this centre's letters, its state or its candidates.
-    expect((await download(other, pdfUrl)).status).toBe(404);
-    expect((await download(other, `${base(f)}/letters/1/zip`)).status).toBe(404);
+    expect((await getFile(other, pdfUrl)).status).toBe(404);
+    expect((await getFile(other, `${base(f)}/letters/1/zip`)).status).toBe(404);
     const theirView = await other.get(base(f)).expect(200);
     expect(theirView.body.state.configured).toBe(false);
     const theirList = await other.get(`${base(f)}/candidates`).expect(200);
     expect(theirList.body.candidates.map((c: { name: string }) => c.name)).toEqual(['Olga Other0001', 'Olga Other0002']);
     expect((await other.del(`${base(f)}/letters/1`)).status).toBe(422);
     // Board staff are not centre staff; nobody signed in gets nothing.
-    expect((await download(board, pdfUrl)).status).toBe(403);
+    expect((await getFile(board, pdfUrl)).status).toBe(403);
     expect((await request(app).get(pdfUrl)).status).toBe(401);
 
     const deleted = await officer.del(`${base(f)}/letters/1`);
     expect(deleted.status).toBe(200);
     expect(deleted.body.generations[0]).toEqual(expect.objectContaining({ files: [], filesDeletedAt: expect.any(String) }));
-    expect((await download(officer, pdfUrl)).status).toBe(404);
-    expect((await download(officer, `${base(f)}/letters/1/zip`)).status).toBe(404);
+    expect((await getFile(officer, pdfUrl)).status).toBe(404);
+    expect((await getFile(officer, `${base(f)}/letters/1/zip`)).status).toBe(404);
     // The letters' bytes are gone with them: files, and the batches' parts.
     expect(await db().select().from(letterFiles).where(eq(letterFiles.centreNumber, f.centreNumber))).toHaveLength(0);
     expect(await db().select().from(letterBatches).where(eq(letterBatches.centreNumber, f.centreNumber))).toHaveLength(0);
@@ -541,7 +509,7 @@ describe('reissue, downloads and deletion', () => {
     expect(again.status).toBe(422);
     expect(again.body.violations[0]).toEqual(expect.objectContaining({ rule: 'A9', field: 'generation' }));
     // Deleting the letters does not touch the logins.
-    expect((await credentialRows(f)).every((r) => r.revokedAt === null)).toBe(true);
+    expect((await credentialRows(db(), f)).every((r) => r.revokedAt === null)).toBe(true);
   });
 
   it('every results-access route is in the OpenAPI document and checks role before anything else', async () => {
@@ -644,7 +612,7 @@ describe('crashes during generation', () => {
     const exited = new Promise((r) => child!.once('exit', r));
     process.kill(-child.pid!, 'SIGKILL');
     await exited;
-    expect((await credentialRows(f)).length).toBe(6);
+    expect((await credentialRows(db(), f)).length).toBe(6);
 
     // A new worker takes over: the stored batches are kept, the lost ones are made again, one fails before its
     // commit and one after, and the result is still whole.
@@ -653,7 +621,7 @@ describe('crashes during generation', () => {
     expect(progress).toEqual(expect.objectContaining({ status: 'done', done: 15, total: 15 }));
     expect(faultsSeen.sort()).toEqual([`${f.seriesId}:3:before-commit`, `${f.seriesId}:4:after-commit`]);
 
-    const rows = await credentialRows(f);
+    const rows = await credentialRows(db(), f);
     expect(rows).toHaveLength(15);
     expect(rows.every((r) => r.generation === 1 && r.revokedAt === null)).toBe(true);
     const batches = await db().select({ batch: letterBatches.batch, numbers: letterBatches.candidateNumbers }).from(letterBatches).where(and(eq(letterBatches.centreNumber, f.centreNumber), eq(letterBatches.seriesId, f.seriesId)));
@@ -687,7 +655,7 @@ describe('crashes during generation', () => {
       expect(pages.map((p) => p.candidateNumber)).toEqual(expected);
       expect(entries.map((e) => e.name).sort()).toEqual(expected.map((n) => `${n}.pdf`));
       await expectLettersMatchCredentials(f, pages);
-      const rows = new Map((await credentialRows(f)).map((r) => [r.number, r]));
+      const rows = new Map((await credentialRows(db(), f)).map((r) => [r.number, r]));
       // Removed before or after its batch committed: either it never got a login, or its login is revoked.
       const removed = rows.get('0001');
       expect(removed === undefined || removed.revokedAt !== null).toBe(true);
@@ -713,7 +681,7 @@ describe('crashes during generation', () => {
       const progress = await waitForGeneration(officer, f, 1);
       expect(progress.status).toBe('cancelled');
       expect(progress.files).toEqual([]);
-      const rows = await credentialRows(f);
+      const rows = await credentialRows(db(), f);
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.filter((r) => r.revokedAt === null)).toEqual([]);
       expect(await db().select().from(letterFiles).where(eq(letterFiles.centreNumber, f.centreNumber))).toHaveLength(0);

@@ -9,26 +9,34 @@ import { readZip } from './zip';
 
 // What a letter generation left behind, read the way a centre reads it: the combined PDF's pages and the zip's
 // entries, their text parsed with unpdf, and the printed passwords checked against the stored argon2id hashes.
-// For the reliability tests, which check a generation after workers were killed or requests duplicated.
+// Shared by the results-access tests and the reliability tests, which check a generation after workers were killed
+// or requests duplicated.
 
 type Client = Awaited<ReturnType<typeof signIn>>;
 
-async function download(who: Client, url: string): Promise<Buffer> {
-  const res = await who.get(url).buffer(true).parse((r, cb) => {
+/** A GET whose body is read whole as bytes (a PDF or a zip), whatever its status. */
+export function getFile(who: Client, url: string) {
+  return who.get(url).buffer(true).parse((r, cb) => {
     const chunks: Buffer[] = [];
     r.on('data', (c: Buffer) => chunks.push(c));
     r.on('end', () => cb(null, Buffer.concat(chunks)));
   });
+}
+
+async function download(who: Client, url: string): Promise<Buffer> {
+  const res = await getFile(who, url);
   if (res.status !== 200) throw new Error(`GET ${url}: ${res.status}`);
   return res.body as Buffer;
 }
 
-async function pagesOf(pdf: Buffer): Promise<string[]> {
+/** Each page's text, runs of spaces folded. */
+export async function pagesOf(pdf: Buffer): Promise<string[]> {
   const { text } = await extractText(new Uint8Array(pdf), { mergePages: false });
   return text.map((t) => t.replace(/[ \t]+/g, ' '));
 }
 
-function letterOn(page: string) {
+/** What a letter says: its candidate and login. */
+export function letterOn(page: string) {
   const grab = (re: RegExp) => re.exec(page)?.[1] ?? null;
   return {
     candidateNumber: grab(/Candidate number\s+(\d+)/),
@@ -41,7 +49,7 @@ function letterOn(page: string) {
 /** The centre's logins for the series, revoked ones included. */
 export async function credentialRows(db: Db, f: AccessFixture) {
   return db
-    .select({ number: candidates.candidateNumber, username: credentials.username, hash: credentials.passwordHash, revokedAt: credentials.revokedAt })
+    .select({ number: candidates.candidateNumber, username: credentials.username, hash: credentials.passwordHash, revokedAt: credentials.revokedAt, generation: credentials.generation })
     .from(credentials)
     .innerJoin(candidates, eq(candidates.id, credentials.candidateId))
     .where(and(eq(credentials.centreNumber, f.centreNumber), eq(credentials.seriesId, f.seriesId)));
