@@ -288,6 +288,14 @@ export function studentAccountRoutes(deps: StudentRouteDeps): RouteSpec[] {
     }
   }
 
+  /** The answer to a staff action that queued an email (D6, D7, D9): the account as it is now, its email on its way. */
+  async function answerWithEmail(r: Awaited<ReturnType<typeof transitionWithRetry<string>>>, centreNumber: string) {
+    if (r.kind === 'missing') throw notFound();
+    if (r.kind === 'refused') throw refuse(422, [r.violation]);
+    await sendQueued(r.extra!, r.row.id);
+    return { ...(await detail(centreNumber, r.row.id)), emailQueued: true };
+  }
+
   /** A new activation code of the account's current generation, its email queued in the same transaction. */
   const queueActivation = (reason: 'welcome' | 'reactivated') => async (tx: Tx, row: StudentAccountRow) => {
     const [info] = await tx
@@ -740,10 +748,7 @@ export function studentAccountRoutes(deps: StudentRouteDeps): RouteSpec[] {
           if (isUniqueViolation(err)) throw refuse(422, [{ field: 'email', rule: 'D6', message: 'This email address is already used by another student’s account.' }]);
           throw err;
         }
-        if (r.kind === 'missing') throw notFound();
-        if (r.kind === 'refused') throw refuse(422, [r.violation]);
-        await sendQueued(r.extra!, r.row.id);
-        return { ...(await detail(centreNumber, account.id)), emailQueued: true };
+        return answerWithEmail(r, centreNumber);
       },
     }),
 
@@ -763,10 +768,7 @@ export function studentAccountRoutes(deps: StudentRouteDeps): RouteSpec[] {
               : { field: 'email', rule: 'D7', message: 'This account has no email address to send the activation link to: change the email address instead, which sends a new welcome email.' },
           then: queueActivation('reactivated'),
         });
-        if (r.kind === 'missing') throw notFound();
-        if (r.kind === 'refused') throw refuse(422, [r.violation]);
-        await sendQueued(r.extra!, r.row.id);
-        return { ...(await detail(centreNumber, account.id)), emailQueued: true };
+        return answerWithEmail(r, centreNumber);
       },
     }),
 
