@@ -5,6 +5,7 @@
 //
 //   npx tsx bench/enquiryBurst.ts            # 200 enquiries
 //   npx tsx bench/enquiryBurst.ts --full     # 1,000 enquiries
+import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { readSink } from '../activities/email/smtpSink';
 import { createDatabase } from '../db/client';
@@ -13,7 +14,7 @@ import { enquiryWorkflowId } from '../workflows/ids';
 import { noopWorkflow } from '../workflows/noop';
 import { historyBreakdown } from './lib/historyBreakdown';
 import { pool, signInAt, submitAndAcknowledge } from './lib/enquiries';
-import { percentile, processUsage, report } from './lib/report';
+import { cpuByProcessGroup, cpuByThread, cpuDelta, percentile, processUsage, report } from './lib/report';
 import { startBenchStack } from './lib/stack';
 
 const full = process.argv.includes('--full');
@@ -29,7 +30,8 @@ async function main() {
     const f = await createFixture(database.db, { candidates: N });
     await database.close();
 
-    const { url, worker, web } = await bench.startApp();
+    // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
+    const { url, worker, web } = await bench.startApp({}, process.env.BENCH_WORKER_NODE_ARGS?.split(' ') ?? []);
 
     const connection = await Connection.connect({ address: stack.temporalAddress });
     const client = new Client({ connection, namespace: 'results-office' });
@@ -45,6 +47,9 @@ async function main() {
     const board = await signInAt(url, f.boardStaff);
     const workerBefore = processUsage(worker.child.pid!);
     const webBefore = processUsage(web.child.pid!);
+    const pids = { worker: worker.child.pid!, web: web.child.pid! };
+    const cpuBefore = cpuByProcessGroup(pids);
+    const workerThreadsBefore = cpuByThread(pids.worker);
 
     const submittedAt: number[] = [];
     const ackedAt: number[] = [];
@@ -73,6 +78,8 @@ async function main() {
       mails = await ackMails();
     }
     const lastMailAt = Date.now();
+    const cpu = cpuDelta(cpuBefore, cpuByProcessGroup(pids));
+    const workerThreads = cpuDelta(workerThreadsBefore, cpuByThread(pids.worker));
     const latencies = ackedAt.map((t, i) => t - submittedAt[i]).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
     const acked = latencies.length;
     const end = mails.length >= acknowledgedCount ? lastMailAt : finished;
@@ -93,6 +100,9 @@ async function main() {
       worker: { cpuSeconds: Math.round((workerAfter.cpuSeconds - workerBefore.cpuSeconds) * 10) / 10, peakRssMiB: workerAfter.peakRssMiB },
       web: { cpuSeconds: Math.round((webAfter.cpuSeconds - webBefore.cpuSeconds) * 10) / 10, peakRssMiB: webAfter.peakRssMiB },
       wallSeconds: Math.round((finished - started) / 100) / 10,
+      // Every process's CPU over the run, grouped: on two cores, the sum cannot exceed twice the wall time.
+      cpuSecondsByProcess: cpu,
+      workerCpuSecondsByThread: workerThreads,
       breakdown,
     };
     report('enquiry-burst', result, [
@@ -110,6 +120,9 @@ async function main() {
       ['web CPU s / peak MiB', `${result.web.cpuSeconds} / ${result.web.peakRssMiB}`],
     ]);
     console.log('\n  where an enquiry\'s time goes (mean per step over 20 enquiries: waiting for a slot / running)');
+    console.log(`\n  CPU seconds by process over ${Math.round((lastMailAt - started) / 1000)} s of wall time on ${os.cpus().length} cores`);
+    for (const [k, v] of Object.entries(cpu)) console.log(`  ${k.padEnd(10)} ${String(v).padStart(7)}`);
+    console.log(`  worker threads: ${Object.entries(workerThreads).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     for (const b of breakdown) console.log(`  ${b.step.padEnd(40)} x${String(b.count).padStart(4)}  wait ${String(b.meanWaitMs).padStart(6)} ms  run ${String(b.meanRunMs).padStart(6)} ms`);
     await connection.close();
   } finally {

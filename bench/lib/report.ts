@@ -57,3 +57,55 @@ export function report(name: string, result: Record<string, unknown>, table: Arr
   console.log(`  written to ${path.relative(process.cwd(), file)}`);
   return file;
 }
+
+/**
+ * CPU seconds used by every process on the machine, grouped by what it is (Temporal server, PostgreSQL, Chromium,
+ * the worker, the web app, this benchmark, the rest). Take one before and one after a run and subtract: that is where
+ * the machine's CPU went. Processes that ended between the two are not counted.
+ */
+export function cpuByProcessGroup(pids: { worker: number; web: number }): Record<string, number> {
+  const groups: Record<string, number> = { temporal: 0, postgres: 0, chromium: 0, worker: 0, web: 0, bench: 0, other: 0 };
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const pid = Number(entry);
+      const group =
+        pid === pids.worker ? 'worker'
+        : pid === pids.web ? 'web'
+        : pid === process.pid ? 'bench'
+        : /temporal/.test(cmd.split('\0')[0]) ? 'temporal'
+        : /postgres/.test(cmd) ? 'postgres'
+        : /chrom/.test(cmd.split('\0')[0]) ? 'chromium'
+        : 'other';
+      groups[group] += seconds;
+    } catch {
+      // the process ended while we read it
+    }
+  }
+  return groups;
+}
+
+export function cpuDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k] ?? 0) - (before[k] ?? 0)) * 10) / 10]));
+}
+
+/** CPU seconds of each thread of a process, summed by thread name (main thread, workflow threads, Rust core, GC). */
+export function cpuByThread(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      const key = Number(tid) === pid ? 'main' : name;
+      out[key] = Math.round(((out[key] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100) * 10) / 10;
+    } catch {
+      // the thread ended while we read it
+    }
+  }
+  return out;
+}
