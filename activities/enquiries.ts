@@ -25,14 +25,15 @@ import { checkEnquiryDraft as checkDraft, normaliseCandidateNumber, type Enquiry
 import { OPEN_ENQUIRY_STATUSES, REVIEW_SERVICES, SERVICE_NAMES, type EnquiryDraft, type RuleViolation, type Service } from '../domain/model';
 import type { BlockingEnquiry, CandidateGrade, EnquiryAlert, EnquiryDocument, EnquiryState, TimelineEvent } from '../workflows/enquiryTypes';
 import type { Mailer } from './email/outbox';
-import type { PdfRenderer } from './letters/renderer';
+import type { LetterBatcher } from './letters/letterBatcher';
 import { renderLetterHtml, type LetterTemplate } from './letters/templates';
 import type { DocumentStore } from './storage';
 
 export interface EnquiryActivityDeps {
   db: Db;
   mailer: Mailer;
-  pdf: PdfRenderer;
+  /** Letters printed in batches when many come at once (deadline day). */
+  letters: LetterBatcher;
   storage: DocumentStore;
   publicUrl: string;
   boardEmail: string;
@@ -132,10 +133,80 @@ export function createEnquiryActivities(deps: EnquiryActivityDeps) {
     return { centre, series: s, syllabus, when };
   }
 
+  /**
+   * C12/C14 under concurrency: claims (candidate, syllabus, series) for a review service in one transaction.
+   * If another enquiry holds any of them, nothing is claimed and the answer says who holds what.
+   */
+  async function claimCandidates({ state }: { state: EnquiryState }): Promise<{ violations: RuleViolation[] }> {
+    if (!REVIEW_SERVICES.includes(state.draft.service)) return { violations: [] };
+    const covered = await findCandidates(db, state.centreNumber, state.draft.candidateNumbers);
+    const violations: RuleViolation[] = [];
+    await db
+      .transaction(async (tx) => {
+        await tx.delete(enquiryClaims).where(eq(enquiryClaims.enquiryId, state.enquiryId));
+        for (const c of covered) {
+          const claim = { candidateId: c.id, syllabusCode: state.draft.syllabusCode, seriesId: state.seriesId, enquiryId: state.enquiryId, service: state.draft.service, componentCodes: state.draft.componentCodes };
+          const inserted = await tx.insert(enquiryClaims).values(claim).onConflictDoNothing().returning();
+          if (inserted.length > 0) continue;
+          const [holder] = await tx
+            .select()
+            .from(enquiryClaims)
+            .where(and(eq(enquiryClaims.candidateId, c.id), eq(enquiryClaims.syllabusCode, claim.syllabusCode), eq(enquiryClaims.seriesId, claim.seriesId)));
+          const overlap = holder.componentCodes.some((code) => state.draft.componentCodes.includes(code));
+          violations.push(
+            overlap
+              ? { rule: 'C14', field: 'candidateNumbers', message: `Candidate ${c.candidateNumber} already has a Service ${holder.service} request for syllabus ${claim.syllabusCode}; only one re-check or review per candidate and syllabus, once.` }
+              : { rule: 'C12', field: 'componentCodes', message: `Candidate ${c.candidateNumber} already has an enquiry for syllabus ${claim.syllabusCode}; all components of a syllabus go in one enquiry.` },
+          );
+        }
+        if (violations.length > 0) throw new ClaimRefused();
+      })
+      .catch((err) => {
+        if (!(err instanceof ClaimRefused)) throw err;
+      });
+    return { violations };
+  }
+
+  /** The fee list of a series, in pence, by service and 'amendment' (C20, C22). */
+  async function loadFees({ seriesId }: { seriesId: string }): Promise<Record<string, number>> {
+    const rows = await db.select().from(fees).where(eq(fees.seriesId, seriesId));
+    return Object.fromEntries(rows.map((r) => [r.item, r.amountPence]));
+  }
+
+  /** `days` working days after `from`, skipping weekends and the board's holidays in the series' zone (C25). */
+  async function nextWorkingDays({ from, days, seriesId }: { from: string; days: number; seriesId: string }): Promise<string> {
+    const [s] = await db.select({ timeZone: series.timeZone }).from(series).where(eq(series.id, seriesId));
+    const days_ = (await db.select({ day: holidays.day }).from(holidays)).map((h) => String(h.day));
+    return addWorkingDays(new Date(from), days, days_, s.timeZone).toISOString();
+  }
+
+  const checkEnquiryDraft = async (q: { enquiryId: string; centreNumber: string; seriesId: string; draft: EnquiryDraft }): Promise<RuleViolation[]> =>
+    checkDraft(q.draft, await loadEnquiryFacts(db, q));
+
   return {
     /** Every rule of section C the draft breaks against today's data (C1-C14, C23). */
-    async checkEnquiryDraft(q: { enquiryId: string; centreNumber: string; seriesId: string; draft: EnquiryDraft }): Promise<RuleViolation[]> {
-      return checkDraft(q.draft, await loadEnquiryFacts(db, q));
+    checkEnquiryDraft,
+    claimCandidates,
+    loadFees,
+    addWorkingDays: nextWorkingDays,
+
+    /**
+     * What a submission needs from the database, as one step (one round trip for the workflow, issue 9): the draft
+     * checked again against today's data, its candidates claimed (C12, C14), the fee list, and, for an enquiry that
+     * goes straight to the board, the instant its acknowledgement is overdue (C25). Stops at the first refusal.
+     */
+    async prepareSubmission(q: { state: EnquiryState; ackAlertFrom: string | null; ackAlertWorkingDays: number }): Promise<{ violations: RuleViolation[]; fees: Record<string, number>; ackAlertAt: string | null }> {
+      const { state } = q;
+      const refused = (violations: RuleViolation[]) => ({ violations, fees: {}, ackAlertAt: null });
+      const violations = await checkEnquiryDraft({ enquiryId: state.enquiryId, centreNumber: state.centreNumber, seriesId: state.seriesId, draft: state.draft });
+      if (violations.length > 0) return refused(violations);
+      const claim = await claimCandidates({ state });
+      if (claim.violations.length > 0) return refused(claim.violations);
+      const [feeList, ackAlertAt] = await Promise.all([
+        loadFees({ seriesId: state.seriesId }),
+        q.ackAlertFrom === null ? null : nextWorkingDays({ from: q.ackAlertFrom, days: q.ackAlertWorkingDays, seriesId: state.seriesId }),
+      ]);
+      return { violations: [], fees: feeList, ackAlertAt };
     },
 
     /** Writes the workflow's state to the read model; an older version never overwrites a newer one. */
@@ -195,55 +266,8 @@ export function createEnquiryActivities(deps: EnquiryActivityDeps) {
       });
     },
 
-    /**
-     * C12/C14 under concurrency: claims (candidate, syllabus, series) for a review service in one transaction.
-     * If another enquiry holds any of them, nothing is claimed and the answer says who holds what.
-     */
-    async claimCandidates({ state }: { state: EnquiryState }): Promise<{ violations: RuleViolation[] }> {
-      if (!REVIEW_SERVICES.includes(state.draft.service)) return { violations: [] };
-      const covered = await findCandidates(db, state.centreNumber, state.draft.candidateNumbers);
-      const violations: RuleViolation[] = [];
-      await db
-        .transaction(async (tx) => {
-          await tx.delete(enquiryClaims).where(eq(enquiryClaims.enquiryId, state.enquiryId));
-          for (const c of covered) {
-            const claim = { candidateId: c.id, syllabusCode: state.draft.syllabusCode, seriesId: state.seriesId, enquiryId: state.enquiryId, service: state.draft.service, componentCodes: state.draft.componentCodes };
-            const inserted = await tx.insert(enquiryClaims).values(claim).onConflictDoNothing().returning();
-            if (inserted.length > 0) continue;
-            const [holder] = await tx
-              .select()
-              .from(enquiryClaims)
-              .where(and(eq(enquiryClaims.candidateId, c.id), eq(enquiryClaims.syllabusCode, claim.syllabusCode), eq(enquiryClaims.seriesId, claim.seriesId)));
-            const overlap = holder.componentCodes.some((code) => state.draft.componentCodes.includes(code));
-            violations.push(
-              overlap
-                ? { rule: 'C14', field: 'candidateNumbers', message: `Candidate ${c.candidateNumber} already has a Service ${holder.service} request for syllabus ${claim.syllabusCode}; only one re-check or review per candidate and syllabus, once.` }
-                : { rule: 'C12', field: 'componentCodes', message: `Candidate ${c.candidateNumber} already has an enquiry for syllabus ${claim.syllabusCode}; all components of a syllabus go in one enquiry.` },
-            );
-          }
-          if (violations.length > 0) throw new ClaimRefused();
-        })
-        .catch((err) => {
-          if (!(err instanceof ClaimRefused)) throw err;
-        });
-      return { violations };
-    },
-
     async releaseClaims({ enquiryId }: { enquiryId: string }): Promise<void> {
       await db.delete(enquiryClaims).where(eq(enquiryClaims.enquiryId, enquiryId));
-    },
-
-    /** The fee list of a series, in pence, by service and 'amendment' (C20, C22). */
-    async loadFees({ seriesId }: { seriesId: string }): Promise<Record<string, number>> {
-      const rows = await db.select().from(fees).where(eq(fees.seriesId, seriesId));
-      return Object.fromEntries(rows.map((r) => [r.item, r.amountPence]));
-    },
-
-    /** `days` working days after `from`, skipping weekends and the board's holidays in the series' zone (C25). */
-    async addWorkingDays({ from, days, seriesId }: { from: string; days: number; seriesId: string }): Promise<string> {
-      const [s] = await db.select({ timeZone: series.timeZone }).from(series).where(eq(series.id, seriesId));
-      const days_ = (await db.select({ day: holidays.day }).from(holidays)).map((h) => String(h.day));
-      return addWorkingDays(new Date(from), days, days_, s.timeZone).toISOString();
     },
 
     /** Enquiry numbers come from one sequence, in the order enquiries are received (C15); once per enquiry. */
@@ -321,7 +345,7 @@ export function createEnquiryActivities(deps: EnquiryActivityDeps) {
         gradeAfter: grade?.gradeAfter ?? '',
       });
       Context.current().heartbeat();
-      const pdf = await deps.pdf.renderPdf(html);
+      const pdf = await deps.letters.renderPdf(html);
       // An associate centre sees a board document only once its associate releases it (C29).
       const releasedToCentreAt = state.associateId ? null : new Date();
       const stored = await deps.storage.put({ key, kind, centreNumber: state.centreNumber, enquiryId: state.enquiryId, filename, contentType: 'application/pdf', content: pdf, releasedToCentreAt });

@@ -5,6 +5,7 @@ import { createInvoiceActivities } from './invoices';
 import { createOutboxRelayActivities } from './outboxRelay';
 import { createResultsAccessActivities, type LetterFaults } from './resultsAccess';
 import type { Mailer } from './email/outbox';
+import { createLetterBatcher } from './letters/letterBatcher';
 import type { PdfRenderer } from './letters/renderer';
 import { createDocumentStore } from './storage';
 import { createStatementActivities } from './statements';
@@ -26,7 +27,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const storage = createDocumentStore(deps.db);
   return {
-    ...createEnquiryActivities({ ...deps, storage }),
+    ...createEnquiryActivities({ ...deps, storage, letters: createLetterBatcher(deps.pdf) }),
     ...createInvoiceActivities({ ...deps, storage }),
     ...createResultsAccessActivities({ db: deps.db, pdf: deps.pdf, publicUrl: deps.publicUrl, hashConcurrency: deps.hashConcurrency, faults: deps.letterFaults }),
     ...createStudentAccountActivities({ db: deps.db, mailer: deps.mailer, pdf: deps.pdf, publicUrl: deps.publicUrl }),

@@ -36,12 +36,19 @@ async function main() {
     const connection = await Connection.connect({ address: stack.temporalAddress });
     const client = new Client({ connection, namespace: 'results-office' });
 
-    // Ceiling: N workflows that do nothing, started and awaited at the same concurrency.
-    const ceilingStart = Date.now();
-    await pool(Array.from({ length: N }, (_, i) => i), CONCURRENCY, async (i) => {
-      await client.workflow.execute(noopWorkflow, { workflowId: `bench-noop-${process.pid}-${i}`, taskQueue: 'results-office' });
-    });
-    const ceilingPerSecond = N / ((Date.now() - ceilingStart) / 1000);
+    // Ceiling: N workflows that do nothing, started and awaited at the same concurrency, once before the burst
+    // and once after it (after a warm-up, so the first bundle load is not counted); the higher one is the ceiling.
+    let round = 0;
+    const noopRate = async (count: number) => {
+      round += 1;
+      const t0 = Date.now();
+      await pool(Array.from({ length: count }, (_, i) => i), CONCURRENCY, async (i) => {
+        await client.workflow.execute(noopWorkflow, { workflowId: `bench-noop-${process.pid}-${round}-${i}`, taskQueue: 'results-office' });
+      });
+      return count / ((Date.now() - t0) / 1000);
+    };
+    await noopRate(50);
+    const ceilingBefore = await noopRate(N);
 
     const centre = await signInAt(url, f.officer);
     const board = await signInAt(url, f.boardStaff);
@@ -80,6 +87,8 @@ async function main() {
     const lastMailAt = Date.now();
     const cpu = cpuDelta(cpuBefore, cpuByProcessGroup(pids));
     const workerThreads = cpuDelta(workerThreadsBefore, cpuByThread(pids.worker));
+    const ceilingAfter = await noopRate(N);
+    const ceilingPerSecond = Math.max(ceilingBefore, ceilingAfter);
     const latencies = ackedAt.map((t, i) => t - submittedAt[i]).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
     const acked = latencies.length;
     const end = mails.length >= acknowledgedCount ? lastMailAt : finished;
@@ -92,6 +101,7 @@ async function main() {
       submitPerSecond: Math.round((acked / ((lastSubmit - started) / 1000)) * 10) / 10,
       acknowledgedPerSecond: Math.round(ackPerSecond * 10) / 10,
       noopWorkflowsPerSecond: Math.round(ceilingPerSecond * 10) / 10,
+      noopRounds: { beforeBurst: Math.round(ceilingBefore * 10) / 10, afterBurst: Math.round(ceilingAfter * 10) / 10 },
       ratioToCeiling: Math.round((ackPerSecond / ceilingPerSecond) * 100) / 100,
       submitToAcknowledgedMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
       emailsReceived: mails.length,
@@ -109,7 +119,7 @@ async function main() {
       ['enquiries', N],
       ['submissions accepted / s', result.submitPerSecond],
       ['acknowledged / s', result.acknowledgedPerSecond, '>= 50'],
-      ['no-op workflows / s (ceiling)', result.noopWorkflowsPerSecond],
+      ['no-op workflows / s (ceiling)', `${result.noopWorkflowsPerSecond} (rounds ${result.noopRounds.beforeBurst}, ${result.noopRounds.afterBurst})`],
       ['ratio to ceiling', result.ratioToCeiling, '>= 0.5'],
       ['submit -> Ack p50 ms', result.submitToAcknowledgedMs.p50],
       ['submit -> Ack p95 ms', result.submitToAcknowledgedMs.p95],

@@ -48,10 +48,13 @@ const io = proxyActivities<EnquiryActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
+type SubmissionTimes = { submittedAt: string; ackAlertAt: string };
+
 const TERMINAL: readonly EnquiryStatus[] = ['Completed', 'Cancelled', 'Rejected', 'Closed', 'Deleted'];
 
 export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState> {
-  const db = patched(LOCAL_DB_PATCH) ? localDb : remoteDb;
+  const local = patched(LOCAL_DB_PATCH);
+  const db = local ? localDb : remoteDb;
   const now = () => new Date(Date.now()).toISOString();
   const state: EnquiryState = {
     enquiryId: input.enquiryId,
@@ -180,10 +183,11 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
     }
   };
 
-  const markSubmitted = async (actor: Actor | null, kind: string) => {
+  /** `times`: the submission instant and its acknowledgement deadline, when worked out already. */
+  const markSubmitted = async (actor: Actor | null, kind: string, times?: SubmissionTimes) => {
     state.status = 'Submitted';
-    state.submittedAt = now();
-    state.ackAlertAt = await db.addWorkingDays({ from: state.submittedAt, days: timings.ackAlertWorkingDays, seriesId: state.seriesId });
+    state.submittedAt = times?.submittedAt ?? now();
+    state.ackAlertAt = times?.ackAlertAt ?? (await db.addWorkingDays({ from: state.submittedAt, days: timings.ackAlertWorkingDays, seriesId: state.seriesId }));
     // C25: no enquiry number within 24 hours, or no acknowledgement within 2 working days, raises an alert.
     at(Date.parse(state.submittedAt) + timings.numberAlertMs, () => state.status === 'Submitted', () => addAlert('no-number-24h'));
     at(Date.parse(state.ackAlertAt), () => state.status === 'Submitted' || state.status === 'Received', () => addAlert('no-ack-2-working-days'));
@@ -192,14 +196,33 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
   };
 
   /** The enquiry goes to the board: at once, or for Service 9 once its candidates' other enquiries finish (C6). */
-  const enterBoardQueue = async (actor: Actor) => {
+  const enterBoardQueue = async (actor: Actor, times?: SubmissionTimes) => {
     if (isGroup()) await waitForBlockers();
     if (state.draft.service === '9' && state.waitingFor.length > 0) {
       state.status = 'Pending';
       await record('pending', actor, { waitingFor: state.waitingFor.map((b) => b.candidateNumber) });
       return;
     }
-    await markSubmitted(actor, 'submitted');
+    await markSubmitted(actor, 'submitted', times);
+  };
+
+  /**
+   * The database's part of a submission: the draft checked again, the candidates claimed, the fees, and (for an
+   * enquiry that goes straight to the board) when its acknowledgement is overdue. One local activity; enquiries
+   * from before local activities did it in four ordinary ones, and replay needs them to go on doing so.
+   */
+  const prepareSubmission = async () => {
+    if (!local) {
+      await checkDraftAgainstData();
+      const claim = await db.claimCandidates({ state });
+      if (claim.violations.length > 0) refuse(claim.violations);
+      return { fees: await db.loadFees({ seriesId: state.seriesId }), times: undefined };
+    }
+    const submittedAt = now();
+    const straightToBoard = !state.associateId && !isGroup();
+    const prepared = await db.prepareSubmission({ state, ackAlertFrom: straightToBoard ? submittedAt : null, ackAlertWorkingDays: timings.ackAlertWorkingDays });
+    if (prepared.violations.length > 0) refuse(prepared.violations);
+    return { fees: prepared.fees, times: prepared.ackAlertAt ? { submittedAt, ackAlertAt: prepared.ackAlertAt } : undefined };
   };
 
   // --- queries and updates -------------------------------------------------------------------------------------
@@ -252,10 +275,7 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
     (args) =>
       exclusive(async () => {
         validateSubmit(args);
-        await checkDraftAgainstData();
-        const claim = await db.claimCandidates({ state });
-        if (claim.violations.length > 0) refuse(claim.violations);
-        const fees = await db.loadFees({ seriesId: state.seriesId });
+        const { fees, times } = await prepareSubmission();
         const free = state.draft.service === 'XQ' && state.draft.headOfCentreRequest === true; // C7
         state.feePence = free ? 0 : (fees[state.draft.service] ?? 0);
         if (state.associateId) {
@@ -271,7 +291,7 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
           }));
           return state;
         }
-        await enterBoardQueue(args.actor);
+        await enterBoardQueue(args.actor, times);
         return state;
       }),
     { validator: validateSubmit },

@@ -41,7 +41,11 @@ async function recordSent(db: Db, id: number): Promise<void> {
 }
 
 export function createMailer(deps: { db: Db; smtpUrl: string; from: string }): Mailer {
-  const transport = nodemailer.createTransport(deps.smtpUrl);
+  // A pool of open SMTP connections: a new connection per message (greeting, EHLO, QUIT) cost more than the message
+  // on deadline day. `?pool=false` in SMTP_URL turns it off.
+  const url = new URL(deps.smtpUrl);
+  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  const transport = nodemailer.createTransport(url.toString());
   return {
     async send(mail) {
       await deps.db
