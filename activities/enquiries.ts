@@ -344,7 +344,8 @@ export function createEnquiryActivities(deps: EnquiryActivityDeps) {
         gradeBefore: grade?.gradeBefore ?? '',
         gradeAfter: grade?.gradeAfter ?? '',
       });
-      Context.current().heartbeat();
+      // A local activity (the enquiry workflow's way since issue 9) has no heartbeat; an ordinary one does.
+      if (!Context.current().info.isLocal) Context.current().heartbeat();
       const pdf = await deps.letters.renderPdf(html);
       // An associate centre sees a board document only once its associate releases it (C29).
       const releasedToCentreAt = state.associateId ? null : new Date();

@@ -14,8 +14,8 @@ export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts'
 export const WORKER_TUNING: Partial<WorkerOptions> = {
   maxCachedWorkflows: 2000,
   maxConcurrentActivityTaskExecutions: 20,
-  maxConcurrentLocalActivityExecutions: 20,
-  maxConcurrentWorkflowTaskExecutions: 10,
+  maxConcurrentLocalActivityExecutions: 40,
+  maxConcurrentWorkflowTaskExecutions: 40,
 };
 
 /**

@@ -29,20 +29,28 @@ import { ticketLock } from './ticketLock';
 import * as messages from './messages';
 import { EnquiryNumber, EnquiryService, EnquiryStatus as EnquiryStatusKey, SyllabusCode } from './searchAttributes';
 
-// Reads and small writes to PostgreSQL: short timeouts, quick retries, run as local activities. An ordinary
-// activity costs the server a task of its own and the workflow a new workflow task when it completes; a status
-// change made of four of them took seconds on deadline day (issue 9, BENCHMARKS.md). Local activities run inside
-// the workflow task, so one person action is one workflow task. They are safe here because every handler and timer
-// takes its turn through the ticket lock, in the order of the history's events, never of activity completions.
-const dbOptions = {
+// Reads and small writes to PostgreSQL, and printing a letter, run as local activities. An ordinary activity costs
+// the server a task of its own and the workflow a new workflow task when it completes; a status change made of four
+// of them took seconds on deadline day (issue 9, BENCHMARKS.md). Local activities run inside the workflow task, so
+// one person action is one workflow task. They are safe here because every handler and timer takes its turn through
+// the ticket lock, in the order of the history's events, never of activity completions.
+const localDb = proxyLocalActivities<EnquiryActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
-} as const;
-const localDb = proxyLocalActivities<EnquiryActivities>(dbOptions);
+});
+// A letter is printed in well under a second, in a batch with others on deadline day; while Chromium is being
+// restarted the attempts back off, and past a minute each retry waits on a durable timer.
+const localLetters = proxyLocalActivities<EnquiryActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
 // Enquiries started before local activities (no patch marker in their history) keep ordinary ones to the end.
-const remoteDb = proxyActivities<EnquiryActivities>(dbOptions);
 const LOCAL_DB_PATCH = 'enquiry-local-db-activities';
-// Letters (Chromium) and mail (SMTP): ordinary activities, retried until the outside world comes back.
+const remoteDb = proxyActivities<EnquiryActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
+});
+// Mail (SMTP): ordinary activities in the background, retried until the mail server comes back.
 const io = proxyActivities<EnquiryActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -55,6 +63,7 @@ const TERMINAL: readonly EnquiryStatus[] = ['Completed', 'Cancelled', 'Rejected'
 export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState> {
   const local = patched(LOCAL_DB_PATCH);
   const db = local ? localDb : remoteDb;
+  const letters = local ? localLetters : io;
   const now = () => new Date(Date.now()).toISOString();
   const state: EnquiryState = {
     enquiryId: input.enquiryId,
@@ -153,7 +162,7 @@ export async function enquiryWorkflow(input: EnquiryInput): Promise<EnquiryState
   };
 
   const issueDocument = async (kind: 'Ack' | 'Out' | 'SoR', grade?: CandidateGrade) => {
-    const doc = await io.renderEnquiryLetter({ state, kind, grade });
+    const doc = await letters.renderEnquiryLetter({ state, kind, grade });
     if (!state.documents.some((d) => d.documentId === doc.documentId)) state.documents.push(doc);
     inBackground(io.notifyCentre({ businessKey: `enquiry:${state.enquiryId}:document:${doc.kind}:${doc.candidateNumber ?? ''}`, state, document: doc }));
   };
