@@ -104,39 +104,48 @@ export async function createFixture(db: Db, opts: { deadline?: string; candidate
     { syllabusCode: f.english, code: '04', name: 'Coursework Portfolio', kind: 'centre', maxMark: 50 },
     { syllabusCode: f.ice, code: '01', name: 'Award', kind: 'board', maxMark: 1 },
   ]);
-  const candRows = await db
-    .insert(candidates)
-    .values(
-      f.candidateNumbers.map((n, i) => ({
-        centreNumber,
-        candidateNumber: n,
-        numberValue: Number(n),
-        uci: `${centreNumber}${n}U`,
-        firstName: ['Ada', 'Ben', 'Cara', 'Dev', 'Eli', 'Fay'][i % 6],
-        lastName: `Tester${i + 1}`,
-        dateOfBirth: '2009-05-01',
-        portfolioOfEvidence: n === f.portfolioCandidate,
-      })),
-    )
-    .returning();
-  for (const c of candRows) {
-    const isX = c.candidateNumber === f.xGradeCandidate;
-    const plan: Array<[string, string, string | null, Array<[string, number | null, 'exam' | 'moderation' | 'assessed' | null, boolean, boolean]>]> = [
-      [f.maths, 'maths', isX ? 'X' : 'C', [
-        ['11', c.candidateNumber === f.assessedCandidate ? 50 : 55, c.candidateNumber === f.assessedCandidate ? 'assessed' : 'exam', false, false],
-        ['12', 30, 'exam', false, false],
-        ['13', c.candidateNumber === f.exemptCandidate || isX ? null : 60, c.candidateNumber === f.exemptCandidate || isX ? null : 'exam', c.candidateNumber === f.exemptCandidate, false],
-      ]],
-      [f.art, 'art', 'B', [['01', 70, 'exam', false, false], ['02', 65, 'moderation', false, Number(c.candidateNumber) <= 5]]],
-      [f.english, 'english', 'B', [['01', 60, 'exam', false, false], ['04', 40, 'moderation', false, Number(c.candidateNumber) <= 5]]],
-      [f.ice, 'ice', 'Pass', [['01', 1, 'exam', false, false]]],
-    ];
-    for (const [syllabusCode, , grade, results] of plan) {
-      const [entry] = await db.insert(entries).values({ candidateId: c.id, syllabusCode, seriesId, grade }).returning();
-      await db.insert(componentResults).values(
-        results.map(([componentCode, mark, markSource, exempt, inModerationSample]) => ({ entryId: entry.id, componentCode, mark, markSource, exempt, inModerationSample })),
-      );
-    }
+  // In chunks of statements: one insert of 20,000 candidates (the open-workflows benchmark) overflows drizzle's stack,
+  // and a statement per entry made large fixtures slow.
+  const candidateValues = f.candidateNumbers.map((n, i) => ({
+    centreNumber,
+    candidateNumber: n,
+    numberValue: Number(n),
+    uci: `${centreNumber}${n}U`,
+    firstName: ['Ada', 'Ben', 'Cara', 'Dev', 'Eli', 'Fay'][i % 6],
+    lastName: `Tester${i + 1}`,
+    dateOfBirth: '2009-05-01',
+    portfolioOfEvidence: n === f.portfolioCandidate,
+  }));
+  for (const chunk of chunks(candidateValues, 1000)) {
+    const candRows = await db.insert(candidates).values(chunk).returning();
+    type Result = [string, number | null, 'exam' | 'moderation' | 'assessed' | null, boolean, boolean];
+    const planned = candRows.flatMap((c) => {
+      const isX = c.candidateNumber === f.xGradeCandidate;
+      const plan: Array<[string, string | null, Result[]]> = [
+        [f.maths, isX ? 'X' : 'C', [
+          ['11', c.candidateNumber === f.assessedCandidate ? 50 : 55, c.candidateNumber === f.assessedCandidate ? 'assessed' : 'exam', false, false],
+          ['12', 30, 'exam', false, false],
+          ['13', c.candidateNumber === f.exemptCandidate || isX ? null : 60, c.candidateNumber === f.exemptCandidate || isX ? null : 'exam', c.candidateNumber === f.exemptCandidate, false],
+        ]],
+        [f.art, 'B', [['01', 70, 'exam', false, false], ['02', 65, 'moderation', false, Number(c.candidateNumber) <= 5]]],
+        [f.english, 'B', [['01', 60, 'exam', false, false], ['04', 40, 'moderation', false, Number(c.candidateNumber) <= 5]]],
+        [f.ice, 'Pass', [['01', 1, 'exam', false, false]]],
+      ];
+      return plan.map(([syllabusCode, grade, results]) => ({ candidateId: c.id, syllabusCode, grade, results }));
+    });
+    const entryRows = await db
+      .insert(entries)
+      .values(planned.map(({ candidateId, syllabusCode, grade }) => ({ candidateId, syllabusCode, seriesId, grade })))
+      .returning({ id: entries.id, candidateId: entries.candidateId, syllabusCode: entries.syllabusCode });
+    const entryId = new Map(entryRows.map((e) => [`${e.candidateId} ${e.syllabusCode}`, e.id]));
+    const resultRows = planned.flatMap(({ candidateId, syllabusCode, results }) =>
+      results.map(([componentCode, mark, markSource, exempt, inModerationSample]) => ({ entryId: entryId.get(`${candidateId} ${syllabusCode}`)!, componentCode, mark, markSource, exempt, inModerationSample })),
+    );
+    for (const part of chunks(resultRows, 2000)) await db.insert(componentResults).values(part);
   }
   return f;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
