@@ -10,9 +10,14 @@ import { createLogger } from '../config/logger';
 
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
 
-/** Options tuned for a two-core machine: a bounded workflow cache and enough activity slots to hide I/O waits. */
+/**
+ * Options tuned for a two-core machine and a worker of under 1 GiB. A cached enquiry workflow costs about 0.7 MiB
+ * (20,000 open enquiries filled a 2,000 cache and the worker at 1.9 GiB, BENCHMARKS.md); one evicted from the cache
+ * is replayed from its history (about 50 events) when it is next needed. Workflow tasks wait on their local
+ * activities, so they need as many slots as local activities.
+ */
 export const WORKER_TUNING: Partial<WorkerOptions> = {
-  maxCachedWorkflows: 2000,
+  maxCachedWorkflows: 600,
   maxConcurrentActivityTaskExecutions: 20,
   maxConcurrentLocalActivityExecutions: 40,
   maxConcurrentWorkflowTaskExecutions: 40,

@@ -154,6 +154,9 @@ export function enquiryPages(kit: Kit, db: Db) {
       kit.render(req, res, 'enquiryDetails', {
         title: 'New enquiry: components and candidates',
         back: { href: stepOne, text: 'Back to service and syllabus' },
+        // The form's own enquiry id: pressing Save again (after a 503, or back and resubmit) saves the same draft
+        // instead of making a second one.
+        enquiryId: randomUUID(),
         seriesId,
         service,
         serviceName: SERVICE_NAMES[service as Service],

@@ -1,7 +1,9 @@
 // In a real browser: a centre creates, saves and submits an enquiry, board staff receive, acknowledge and complete it
 // with a grade change, and the centre sees each status; an associate approves one enquiry, rejects another and
 // releases a document (RULES.md C17-C29). Every page visited passes axe-core with no serious or critical issue.
+import { eq } from 'drizzle-orm';
 import type { Locator, Page } from 'playwright-core';
+import { enquiries } from '../../db/schema';
 import { createFixture, PASSWORD, type Fixture } from '../support/fixtures';
 import { audit, publishScreenshot, signInAsStaff, startBrowser, type BrowserRun } from '../support/browser';
 import { eventually, signIn, startWorld, type World } from '../support/world';
@@ -57,10 +59,21 @@ describe('centre and board', () => {
     await centre.getByLabel(/Candidate 0001 /).check();
     problems.push(...(await audit(centre, 'enquiry-step-2')));
     publishScreenshot('enquiry-step-2');
+    const form = await centre.locator('form[action="/enquiries/new"]').evaluate((el) =>
+      Array.from(el.querySelectorAll<HTMLInputElement>('input[name], textarea[name], select[name]'))
+        .filter((i) => !['checkbox', 'radio'].includes(i.type) || i.checked)
+        .map((i) => [i.name, i.value]),
+    );
     await centre.getByRole('button', { name: 'Save as draft' }).click();
     await expect(centre.locator('.govuk-notification-banner').textContent()).resolves.toContain('Enquiry saved');
     await expect(statusOf(centre)).resolves.toBe('Saved');
     enquiryUrl = new URL(centre.url()).pathname;
+
+    // The same form sent again (Save pressed twice, or again after a 503) saves the same draft, not a second one.
+    const again = await centre.request.post('/enquiries/new', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, data: new URLSearchParams(form).toString(), maxRedirects: 0 });
+    expect(again.status()).toBe(303);
+    expect(again.headers().location).toBe(enquiryUrl);
+    await expect(world.database.db.$count(enquiries, eq(enquiries.centreNumber, f.centreNumber))).resolves.toBe(1);
 
     await centre.getByLabel(/candidates agreed/).check();
     await centre.getByRole('button', { name: 'Submit', exact: true }).click();
