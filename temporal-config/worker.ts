@@ -11,9 +11,9 @@ import { createLogger } from '../config/logger';
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
 
 /**
- * Options tuned for a two-core machine and a worker of under 1 GiB. A cached enquiry workflow costs about 0.7 MiB
- * (20,000 open enquiries filled a 2,000 cache and the worker at 1.9 GiB, BENCHMARKS.md); one evicted from the cache
- * is replayed from its history (about 50 events) when it is next needed. Workflow tasks wait on their local
+ * Options tuned for a two-core machine. The workflow cache is what grows the worker: with 20,000 open enquiries a
+ * cache of 2,000 took it to 1.9 GiB, and 600 to 1.0-1.1 GiB (BENCHMARKS.md); an enquiry evicted from the cache is
+ * replayed from its history (about 50 events) when it is next needed. Workflow tasks wait on their local
  * activities, so they need as many slots as local activities.
  */
 export const WORKER_TUNING: Partial<WorkerOptions> = {

@@ -30,6 +30,8 @@ async function untilShown(page: Page, url: string, locator: () => Locator): Prom
 }
 
 const statusOf = (page: Page) => page.locator('#status').textContent();
+// The success banner of the action just taken; the board's pages may also show an Alerts banner (C25).
+const notice = (page: Page) => page.locator('.govuk-notification-banner[aria-labelledby="notice-title"]').textContent();
 
 describe('centre and board', () => {
   let f: Fixture;
@@ -65,7 +67,7 @@ describe('centre and board', () => {
         .map((i) => [i.name, i.value]),
     );
     await centre.getByRole('button', { name: 'Save as draft' }).click();
-    await expect(centre.locator('.govuk-notification-banner').textContent()).resolves.toContain('Enquiry saved');
+    await expect(notice(centre)).resolves.toContain('Enquiry saved');
     await expect(statusOf(centre)).resolves.toBe('Saved');
     enquiryUrl = new URL(centre.url()).pathname;
 
@@ -83,7 +85,7 @@ describe('centre and board', () => {
     await centre.getByLabel(/candidates agreed/).check();
     await centre.getByLabel(/pay the fee/).check();
     await centre.getByRole('button', { name: 'Submit', exact: true }).click();
-    await expect(centre.locator('.govuk-notification-banner').textContent()).resolves.toContain('Enquiry submitted');
+    await expect(notice(centre)).resolves.toContain('Enquiry submitted');
     await expect(statusOf(centre)).resolves.toBe('Submitted');
 
     await untilShown(centre, '/enquiries?q=Browser+journey', () => centre.locator('tbody tr', { hasText: 'Submitted' }));
@@ -97,10 +99,10 @@ describe('centre and board', () => {
     await untilShown(board, `/board?seriesId=${f.seriesId}`, row);
     problems.push(...(await audit(board, 'board-queue')));
     await row().getByRole('button', { name: /Receive/ }).click();
-    await expect(board.locator('.govuk-notification-banner').textContent()).resolves.toContain('Enquiry received');
+    await expect(notice(board)).resolves.toContain('Enquiry received');
     await untilShown(board, `/board?seriesId=${f.seriesId}`, () => row().getByRole('button', { name: /Acknowledge/ }));
     await row().getByRole('button', { name: /Acknowledge/ }).click();
-    await expect(board.locator('.govuk-notification-banner').textContent()).resolves.toContain('Enquiry acknowledged');
+    await expect(notice(board)).resolves.toContain('Enquiry acknowledged');
     publishScreenshot('board-queue');
 
     await centre.goto(enquiryUrl);
@@ -114,14 +116,14 @@ describe('centre and board', () => {
     await centre.getByText('Report an error in the acknowledgement letter').click();
     await centre.getByLabel('What is wrong').fill('The candidate number on the letter is wrong.');
     await centre.getByRole('button', { name: 'Report the error' }).click();
-    await expect(centre.locator('.govuk-notification-banner').textContent()).resolves.toContain('Error reported');
+    await expect(notice(centre)).resolves.toContain('Error reported');
 
     // C20: amending inside the 24-hour window is free.
     await centre.getByRole('button', { name: 'Amend' }).or(centre.getByRole('link', { name: 'Amend' })).click();
     problems.push(...(await audit(centre, 'enquiry-amend')));
     await centre.getByLabel('Note (optional)').fill('Browser journey, amended');
     await centre.getByRole('button', { name: 'Amend the enquiry' }).click();
-    await expect(centre.locator('.govuk-notification-banner').textContent()).resolves.toContain('Enquiry amended');
+    await expect(notice(centre)).resolves.toContain('Enquiry amended');
     await expect(centre.locator('.govuk-summary-list').first().textContent()).resolves.toContain('Browser journey, amended');
     expect(problems).toEqual([]);
   });
@@ -132,7 +134,7 @@ describe('centre and board', () => {
     await board.getByLabel(/Syllabus grade after the enquiry/).fill('B');
     problems.push(...(await audit(board, 'board-outcome')));
     await board.getByRole('button', { name: 'Record the outcome' }).click();
-    await expect(board.locator('.govuk-notification-banner').textContent()).resolves.toContain('Outcome recorded');
+    await expect(notice(board)).resolves.toContain('Outcome recorded');
     await expect(statusOf(board)).resolves.toBe('Completed');
     await expect(board.locator('#outcome').textContent()).resolves.toContain('C to B');
     problems.push(...(await audit(board, 'board-completed')));
@@ -163,7 +165,7 @@ describe('centre and board', () => {
     await board.getByLabel('PDF file').setInputFiles({ name: 'script-0002.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% a stand-in script\n%%EOF\n') });
     problems.push(...(await audit(board, 'board-attach')));
     await board.getByRole('button', { name: 'Attach' }).click();
-    await expect(board.locator('.govuk-notification-banner').textContent()).resolves.toContain('Copy of script attached');
+    await expect(notice(board)).resolves.toContain('Copy of script attached');
     await expect(board.getByRole('link', { name: /CoS: script-0002\.pdf/ }).count()).resolves.toBe(1);
     expect(problems).toEqual([]);
   });
@@ -187,7 +189,7 @@ describe('associate', () => {
     problems.push(...(await audit(page, 'associate-approvals')));
     publishScreenshot('associate-approvals');
     await page.locator('tbody tr', { hasText: 'Approve me' }).getByRole('button', { name: /^Approve/ }).click();
-    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('Enquiry approved');
+    await expect(notice(page)).resolves.toContain('Enquiry approved');
 
     const rejectRow = page.locator('tbody tr', { hasText: 'Reject me' });
     await rejectRow.getByRole('button', { name: /^Reject/ }).click();
@@ -195,7 +197,7 @@ describe('associate', () => {
     problems.push(...(await audit(page, 'associate-reject-error')));
     await page.locator('tbody tr', { hasText: 'Reject me' }).getByLabel('Reason').fill('Not enough evidence for a re-check.');
     await page.locator('tbody tr', { hasText: 'Reject me' }).getByRole('button', { name: /^Reject/ }).click();
-    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('Enquiry rejected');
+    await expect(notice(page)).resolves.toContain('Enquiry rejected');
 
     // The board receives and acknowledges the approved one (through the API): its Ack letter waits for release.
     const board = await signIn(world.app, f.boardStaff, PASSWORD);
@@ -207,7 +209,7 @@ describe('associate', () => {
     await page.getByRole('checkbox', { name: /Release Ack/ }).check();
     problems.push(...(await audit(page, 'associate-documents')));
     await page.getByRole('button', { name: 'Release the selected documents' }).click();
-    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('Documents released for 1 enquiry');
+    await expect(notice(page)).resolves.toContain('Documents released for 1 enquiry');
 
     await page.goto(`/enquiries/${rejectId}`);
     await expect(statusOf(page)).resolves.toBe('Rejected');
