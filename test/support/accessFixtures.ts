@@ -47,7 +47,9 @@ export async function createAccessFixture(
 ): Promise<AccessFixture> {
   passwordHash ??= hashPassword(PASSWORD);
   const hash = await passwordHash;
-  const id = randomBytes(3).toString('hex').toUpperCase();
+  // Letters only (each hex digit shifted to A-P): a digit in the centre number would also be in every UCI, and a
+  // search for candidate "11" would find them all when the random id happened to contain "11".
+  const id = randomBytes(3).toString('hex').replace(/[0-9a-f]/g, (h) => String.fromCharCode(65 + parseInt(h, 16)));
   const lower = id.toLowerCase();
   const f: AccessFixture = {
     centreNumber: `R${id}`,
