@@ -34,10 +34,11 @@ import { EnquiryNumber, EnquiryService, EnquiryStatus as EnquiryStatusKey, Sylla
 // of them took seconds on deadline day (issue 9, BENCHMARKS.md). Local activities run inside the workflow task, so
 // one person action is one workflow task. They are safe here because every handler and timer takes its turn through
 // the ticket lock, in the order of the history's events, never of activity completions.
-const localDb = proxyLocalActivities<EnquiryActivities>({
+const DB_STEP = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
-});
+} as const;
+const localDb = proxyLocalActivities<EnquiryActivities>(DB_STEP);
 // A letter is printed in well under a second, in a batch with others on deadline day; while Chromium is being
 // restarted the attempts back off, and past a minute each retry waits on a durable timer.
 const localLetters = proxyLocalActivities<EnquiryActivities>({
@@ -46,10 +47,7 @@ const localLetters = proxyLocalActivities<EnquiryActivities>({
 });
 // Enquiries started before local activities (no patch marker in their history) keep ordinary ones to the end.
 const LOCAL_DB_PATCH = 'enquiry-local-db-activities';
-const remoteDb = proxyActivities<EnquiryActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
-});
+const remoteDb = proxyActivities<EnquiryActivities>(DB_STEP);
 // Mail (SMTP): ordinary activities in the background, retried until the mail server comes back.
 const io = proxyActivities<EnquiryActivities>({
   startToCloseTimeout: '2 minutes',
